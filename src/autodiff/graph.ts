@@ -1,0 +1,154 @@
+// The computation graph, kept as a Wengert list: nodes in topological order (every argument precedes its user),
+// identical subexpressions shared (hash-consing), assigned names recorded as names of nodes.
+import type { Span } from '../diagnostics.js';
+import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
+
+export type NodeId = number;
+
+export type GraphNode =
+  | { kind: 'input'; name: string; span?: Span }
+  /** `symbol` is `pi` or `e` for the named constants; `text` is a literal as written. */
+  | { kind: 'const'; value: number; symbol?: string; text?: string; span?: Span }
+  | { kind: 'op'; op: PrimName; args: NodeId[]; param: number; span?: Span };
+
+export interface Graph {
+  /** Topological order: inputs first (in order of first appearance), then constants and operations. */
+  nodes: GraphNode[];
+  /** Node ids of the inputs, in order of first appearance; `inputNames[i]` names `inputs[i]`. */
+  inputs: NodeId[];
+  inputNames: string[];
+  /** Assigned names, in program order, with the node each one names. */
+  names: { name: string; node: NodeId }[];
+}
+
+const FOLDABLE = new Set<PrimName>(['add', 'sub', 'mul', 'div', 'neg', 'powc']);
+
+const keyOfNumber = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+
+/**
+ * Builds graphs one node at a time, sharing identical nodes. With `simplify`, it also folds constants and
+ * removes algebraic identities (x*1, x+0, 0*x, x^1, --x): derivative graphs are built that way so they
+ * stay small; graphs lowered from the user's text are built without, so the trace shows what was written.
+ */
+export class GraphBuilder {
+  readonly nodes: GraphNode[] = [];
+  private readonly index = new Map<string, NodeId>();
+
+  constructor(private readonly simplify = false) {}
+
+  private intern(key: string, make: () => GraphNode): NodeId {
+    const found = this.index.get(key);
+    if (found !== undefined) return found;
+    const id = this.nodes.length;
+    this.nodes.push(make());
+    this.index.set(key, id);
+    return id;
+  }
+
+  input(name: string, span?: Span): NodeId {
+    return this.intern(`i:${name}`, () => ({ kind: 'input', name, span }));
+  }
+
+  constant(value: number, label: { symbol?: string; text?: string; span?: Span } = {}): NodeId {
+    const key = `c:${keyOfNumber(value)}:${label.symbol ?? ''}`;
+    return this.intern(key, () => ({ kind: 'const', value, ...label }));
+  }
+
+  /** The constant value of a node, if it is a constant node. */
+  constValue(id: NodeId): number | undefined {
+    const n = this.nodes[id]!;
+    return n.kind === 'const' ? n.value : undefined;
+  }
+
+  apply(op: PrimName, args: NodeId[], param = NaN, span?: Span): NodeId {
+    if (this.simplify) {
+      const simpler = this.simplified(op, args, param);
+      if (simpler !== undefined) return simpler;
+    }
+    const key = `${op}:${op === 'powc' ? keyOfNumber(param) : ''}:${args.join(',')}`;
+    return this.intern(key, () => ({ kind: 'op', op, args, param, span }));
+  }
+
+  /** Constant folding and identities; undefined when nothing applies. */
+  private simplified(op: PrimName, args: NodeId[], param: number): NodeId | undefined {
+    const c = args.map((a) => this.constValue(a));
+    // Arithmetic on constants folds to its (finite) value; functions of constants such as sin(2) stay nodes.
+    if (FOLDABLE.has(op) && c.every((v) => v !== undefined)) {
+      const value = PRIMS[op].eval(c as number[], param);
+      if (Number.isFinite(value)) return this.constant(value);
+    }
+    const [a, b] = args;
+    const [ca, cb] = c;
+    switch (op) {
+      case 'add':
+        if (ca === 0) return b;
+        if (cb === 0) return a;
+        if (a === b) return this.apply('mul', [this.constant(2), a!]);
+        break;
+      case 'sub':
+        if (cb === 0) return a;
+        if (ca === 0) return this.apply('neg', [b!]);
+        if (a === b) return this.constant(0);
+        break;
+      case 'mul':
+        if (ca === 0 || cb === 0) return this.constant(0);
+        if (ca === 1) return b;
+        if (cb === 1) return a;
+        if (ca === -1) return this.apply('neg', [b!]);
+        if (cb === -1) return this.apply('neg', [a!]);
+        if (a === b) return this.apply('powc', [a!], 2);
+        break;
+      case 'div':
+        if (ca === 0) return this.constant(0);
+        if (cb === 1) return a;
+        if (cb === -1) return this.apply('neg', [a!]);
+        break;
+      case 'neg': {
+        const inner = this.nodes[a!]!;
+        if (inner.kind === 'op' && inner.op === 'neg') return inner.args[0];
+        break;
+      }
+      case 'powc': {
+        if (param === 1) return a;
+        if (param === 0) return this.constant(1);
+        const inner = this.nodes[a!]!;
+        if (inner.kind === 'op' && inner.op === 'powc' && Number.isInteger(inner.param) && Number.isInteger(param)) {
+          return this.apply('powc', inner.args, inner.param * param);
+        }
+        break;
+      }
+    }
+    return undefined;
+  }
+
+  /** This builder as an `Ops<NodeId>`, so rule-table partials build graph nodes. */
+  ops(): Ops<NodeId> {
+    return makeOps(
+      (c) => this.constant(c),
+      (op, args, param) => this.apply(op, args, param),
+    );
+  }
+}
+
+/** Marks the nodes that reach any of `outputs` (the effective subgraph). No recursion: one backward pass. */
+export function reaching(nodes: readonly GraphNode[], outputs: readonly NodeId[]): Uint8Array {
+  const mark = new Uint8Array(nodes.length);
+  for (const o of outputs) mark[o] = 1;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if (!mark[i]) continue;
+    const n = nodes[i]!;
+    if (n.kind === 'op') for (const a of n.args) mark[a] = 1;
+  }
+  return mark;
+}
+
+/** Marks the nodes whose value depends on at least one input. */
+export function dependsOnInput(nodes: readonly GraphNode[]): Uint8Array {
+  const mark = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.kind === 'input') mark[i] = 1;
+    else if (n.kind === 'op') for (const a of n.args) if (mark[a]) mark[i] = 1;
+  }
+  return mark;
+}

@@ -1,0 +1,98 @@
+// `adiff eval`: value and gradient at a point, with an optional Wengert-list trace, as text or JSON.
+import type { Command } from 'commander';
+import { AdiffError } from '../../diagnostics.js';
+import { diagnosePoint } from '../../autodiff/diagnose.js';
+import { gradientAt, inputVector, type Mode } from '../../autodiff/gradient.js';
+import { reaching } from '../../autodiff/graph.js';
+import { traceRows } from '../../autodiff/trace.js';
+import { EXIT, type Context } from '../context.js';
+import { collectAssignments, parseNameList, unusedBindings } from '../options.js';
+import { renderGradient, renderTrace } from '../render/human.js';
+import { obj, stringify, type Json } from '../render/json.js';
+
+export interface EvalOptions {
+  at?: string[];
+  wrt?: string;
+  mode?: string;
+  trace?: boolean;
+  json?: boolean;
+  strict?: boolean;
+  file?: string;
+}
+
+export function parseMode(mode: string | undefined): Mode {
+  if (mode === undefined || mode === 'reverse' || mode === 'forward') return mode ?? 'reverse';
+  throw new AdiffError({ kind: 'usage', message: `unknown mode '${mode}'`, hint: '--mode is reverse or forward' });
+}
+
+export async function runEval(ctx: Context, expr: string | undefined, opts: EvalOptions): Promise<number> {
+  const mode = parseMode(opts.mode);
+  const lowered = await ctx.load(expr, opts.file);
+  const { graph } = lowered;
+  const { values: at, bindings } = collectAssignments(opts.at ?? []);
+  const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
+  const output = lowered.output;
+  const mask = reaching(graph.nodes, [output.node]);
+  const x = inputVector(lowered, at, mask);
+  const result = gradientAt(lowered, x, { mode, wrt, output: output.node });
+  ctx.reportAll([...lowered.warnings, ...unusedBindings(bindings, graph.inputNames), ...diagnosePoint(lowered, result)]);
+
+  const names = wrt.map((k) => graph.inputNames[k]!);
+  const rows = opts.trace ? traceRows(lowered, result) : undefined;
+  const outputName = output.name ?? 'f';
+  if (ctx.json) {
+    const entries: [string, Json][] = [
+      ['expression', lowered.source.text],
+      ['at', obj(bindings.map((b) => [b.name, b.value]))],
+      ['value', result.value],
+      ['gradient', obj(names.map((n, i) => [n, result.gradient[i]!]))],
+      ['mode', mode],
+    ];
+    if (output.name !== undefined) entries.splice(2, 0, ['output', output.name]);
+    if (rows) {
+      const key = mode === 'reverse' ? 'adjoint' : 'tangent';
+      entries.push(['trace', rows.map((r) => obj([
+        ['node', r.label],
+        ['names', r.names],
+        ['definition', r.definition],
+        ['source', r.source],
+        ['value', r.value],
+        [key, r.derivative],
+      ]))]);
+      if (mode === 'forward' && names.length > 0) entries.push(['traceWrt', names[0]!]);
+    }
+    ctx.print(stringify(obj(entries)) + '\n');
+  } else {
+    if (rows) ctx.print(renderTrace(ctx.out, rows, mode, outputName, names[0]) + '\n');
+    ctx.print(renderGradient(ctx.out, outputName, result.value, names, result.gradient));
+  }
+  const finite = Number.isFinite(result.value) && result.gradient.every(Number.isFinite);
+  return opts.strict && !finite ? EXIT.notFinite : EXIT.ok;
+}
+
+export function registerEval(program: Command, run: (action: (ctx: Context) => Promise<number>, json: boolean | undefined, color: boolean | undefined) => Promise<void>): void {
+  program
+    .command('eval')
+    .description('value and every partial derivative of a formula at a point (automatic differentiation)')
+    .argument('[expr]', 'the formula or program; - reads it from standard input')
+    .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--wrt <names>', 'differentiate with respect to these variables only, in this order')
+    .option('--mode <mode>', 'reverse (one backward sweep) or forward (one sweep per variable)', 'reverse')
+    .option('--trace', 'show the Wengert list: every intermediate with its value and adjoint (or tangent)')
+    .option('--json', 'one line of JSON on stdout (errors as JSON on stderr)')
+    .option('--strict', 'exit 3 when the value or a derivative is NaN or infinite')
+    .option('-f, --file <path>', 'read the formula from a file')
+    .option('--color', 'colour the output even when it is not a terminal')
+    .option('--no-color', 'never colour the output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  adiff eval "ln(x1)+x1*x2-sin(x2)" --at x1=2,x2=5
+  adiff eval "b = 5 - 3a; c = 2b + 3; g = 3c - o" --at a=2,o=1 --trace
+  adiff eval "(x+y)*x" --at x=2,y=3 --mode forward --wrt x --json`,
+    )
+    .action(async (expr: string | undefined, opts: EvalOptions & { color?: boolean }) => {
+      await run((ctx) => runEval(ctx, expr, opts), opts.json, opts.color);
+    });
+}

@@ -1,0 +1,116 @@
+// The CLI's one error boundary: parse the command line, run the command, turn every failure into a message
+// and an exit code. Bad input exits 2 with a pointed message; a bug exits 70 with a one-line apology (and a
+// stack trace only when ADIFF_DEBUG is set). Never calls process.exit: the launcher sets process.exitCode.
+import { readFile } from 'node:fs/promises';
+import { CommanderError, type Command } from 'commander';
+import { AdiffError, type Diagnostic } from '../diagnostics.js';
+import { Context, EXIT } from './context.js';
+import type { Io } from './io.js';
+import { buildProgram } from './program.js';
+
+async function packageVersion(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * An expression that begins with a minus sign (`adiff eval -x^2 --at x=2`) is not an option: any argument that
+ * starts with `-` and is not an option of the command is moved behind `--`, where commander reads it as the
+ * positional argument it is.
+ */
+export function rescueDashArguments(program: Command, argv: string[]): string[] {
+  const sub = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0]!));
+  if (!sub) return argv;
+  const options = [...sub.options, ...program.options];
+  const find = (arg: string) => options.find((o) => o.long === arg.split('=')[0] || o.short === arg);
+  const kept: string[] = [argv[0]!];
+  const moved: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      moved.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.length > 1 && arg.startsWith('-') && !(arg === '-h' || arg === '--help')) {
+      const option = find(arg);
+      if (!option) {
+        // `--something` that is not an option stays, so commander can say "unknown option" (with a suggestion);
+        // a single-dash argument is an expression.
+        if (arg.startsWith('--') && /^--[a-zA-Z]/.test(arg)) kept.push(arg);
+        else moved.push(arg);
+        continue;
+      }
+      kept.push(arg);
+      if ((option.required || option.optional) && !arg.includes('=') && i + 1 < argv.length) kept.push(argv[++i]!);
+      continue;
+    }
+    kept.push(arg);
+  }
+  return moved.length > 0 ? [...kept, '--', ...moved] : kept;
+}
+
+/** Runs adiff with user arguments (without `node` and the script) and returns the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const wantsJson = argv.includes('--json');
+  let exitCode: number = EXIT.ok;
+  let ctx: Context | undefined;
+  const fallback = () => ctx ?? new Context(io, wantsJson, argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined);
+  const report = (d: Omit<Diagnostic, 'severity'>) => fallback().report({ severity: 'error', ...d });
+  try {
+    const program = buildProgram(await packageVersion(), async (action, json, color) => {
+      ctx = new Context(io, json ?? false, color);
+      exitCode = await action(ctx);
+    });
+    program.exitOverride();
+    program.configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => {},
+    });
+    for (const c of program.commands) {
+      c.exitOverride();
+      c.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} });
+    }
+    if (argv.length === 0) {
+      io.stdout.write(program.helpInformation());
+      return EXIT.ok;
+    }
+    await program.parseAsync(rescueDashArguments(program, argv), { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof AdiffError) {
+      fallback().report(e.diagnostic);
+      return EXIT.badInput;
+    }
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return EXIT.ok; // --help, --version
+      const message = e.message.replace(/^error: /, '');
+      report({ kind: 'usage', message, hint: 'see adiff --help, or adiff <command> --help' });
+      return EXIT.badInput;
+    }
+    const err = e as Error;
+    io.stderr.write(`adiff: internal error, please report: ${err?.message ?? String(e)}\n`);
+    if (io.env.ADIFF_DEBUG) io.stderr.write(`${err?.stack ?? ''}\n`);
+    return EXIT.internal;
+  }
+}
+
+/** The real process's streams. */
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stdinIsTTY: process.stdin.isTTY,
+    readFile: (path) => readFile(path),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// The commander declarations: which commands exist and which options they take. Handlers live in commands/.
+import { Command } from 'commander';
+import type { Context } from './context.js';
+import { registerEval } from './commands/eval.js';
+
+/** Runs an action: makes its Context (colour, JSON) and records its exit code. */
+export type Runner = (action: (ctx: Context) => Promise<number>, json: boolean | undefined, color: boolean | undefined) => Promise<void>;
+
+export function buildProgram(version: string, run: Runner): Command {
+  const program = new Command('adiff')
+    .description('exact derivatives of textual math formulas: values, gradients and Wengert-list traces by automatic differentiation')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  adiff eval "ln(x1)+x1*x2-sin(x2)" --at x1=2,x2=5
+  adiff eval "ln(x1)+x1*x2-sin(x2)" --at x1=2,x2=5 --trace
+  adiff eval "sqrt(x^2 + y^2)" --at x=3,y=4 --json`,
+    );
+  registerEval(program, run);
+  return program;
+}

@@ -1,0 +1,52 @@
+// A Diagnostic rendered at the edge: as caret text for people, or as one JSON object for scripts.
+import type { ChalkInstance } from 'chalk';
+import { codePointLength, lineColumn, type Diagnostic } from '../../diagnostics.js';
+import { obj, stringify, type Json } from './json.js';
+
+/** Replaces tabs and control characters so a caret lines up under the text it points at. */
+const visible = (s: string) => s.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+
+export function renderDiagnostic(d: Diagnostic, c: ChalkInstance): string {
+  const head = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
+  const lines = [`adiff: ${head}: ${c.bold(d.message)}`];
+  if (d.source && d.span) {
+    const { text, name } = d.source;
+    const start = lineColumn(text, d.span.start);
+    const gutter = String(start.line);
+    const pad = ' '.repeat(gutter.length);
+    const lineEnd = start.lineStart + start.lineText.length;
+    const caretEnd = Math.max(d.span.start + 1, Math.min(d.span.end, lineEnd));
+    const width = Math.max(1, codePointLength(text.slice(d.span.start, caretEnd)));
+    const maxShown = 200;
+    let shown = start.lineText;
+    let column = start.column;
+    // Very long lines are cut around the caret so the message stays readable.
+    if (codePointLength(shown) > maxShown) {
+      const chars = Array.from(shown);
+      const from = Math.max(0, column - 1 - 60);
+      shown = (from > 0 ? '…' : '') + chars.slice(from, from + maxShown).join('') + (from + maxShown < chars.length ? '…' : '');
+      column = column - from + (from > 0 ? 1 : 0);
+    }
+    lines.push(`${pad}${c.blue('-->')} ${name}:${start.line}:${start.column}`);
+    lines.push(`${pad} ${c.blue('|')}`);
+    lines.push(`${c.blue(gutter)} ${c.blue('|')} ${visible(shown)}`);
+    const caret = '^'.repeat(Math.min(width, maxShown));
+    lines.push(`${pad} ${c.blue('|')} ${' '.repeat(column - 1)}${d.severity === 'error' ? c.red.bold(caret) : c.yellow.bold(caret)}`);
+  }
+  if (d.hint) lines.push(`${d.source && d.span ? ' '.repeat(String(lineColumn(d.source.text, d.span.start).line).length) + ' ' : ''}${c.cyan('= hint:')} ${d.hint}`);
+  return lines.join('\n') + '\n';
+}
+
+/** `{"error": {...}}` or `{"warning": {...}}` on one line. */
+export function diagnosticJson(d: Diagnostic): string {
+  const entries: [string, Json][] = [
+    ['kind', d.kind],
+    ['message', d.message],
+  ];
+  if (d.source && d.span) {
+    const at = lineColumn(d.source.text, d.span.start);
+    entries.push(['source', d.source.name], ['line', at.line], ['column', at.column]);
+  }
+  if (d.hint) entries.push(['hint', d.hint]);
+  return stringify(obj([[d.severity, obj(entries)]])) + '\n';
+}
