@@ -33,16 +33,21 @@ const keyOfNumber = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
 export class GraphBuilder {
   readonly nodes: GraphNode[] = [];
   private readonly index = new Map<string, NodeId>();
+  private readonly opIndex = new Map<PrimName, Map<number, NodeId>>();
 
   constructor(private readonly simplify = false) {}
 
   private intern(key: string, make: () => GraphNode): NodeId {
     const found = this.index.get(key);
     if (found !== undefined) return found;
-    const id = this.nodes.length;
-    this.nodes.push(make());
+    const id = this.push(make());
     this.index.set(key, id);
     return id;
+  }
+
+  private push(node: GraphNode): NodeId {
+    this.nodes.push(node);
+    return this.nodes.length - 1;
   }
 
   input(name: string, span?: Span): NodeId {
@@ -64,6 +69,18 @@ export class GraphBuilder {
     if (this.simplify) {
       const simpler = this.simplified(op, args, param);
       if (simpler !== undefined) return simpler;
+    }
+    // Operations with one or two arguments (nearly all) are shared through numeric keys, which keeps large
+    // graphs cheap to build; the rest through a string key.
+    if (args.length <= 2 && op !== 'powc') {
+      let table = this.opIndex.get(op);
+      if (!table) this.opIndex.set(op, (table = new Map()));
+      const key = args.length === 1 ? args[0]! : args[0]! * 2 ** 26 + args[1]!;
+      const found = table.get(key);
+      if (found !== undefined) return found;
+      const id = this.push({ kind: 'op', op, args, param, span });
+      table.set(key, id);
+      return id;
     }
     const key = `${op}:${op === 'powc' ? keyOfNumber(param) : ''}:${args.join(',')}`;
     return this.intern(key, () => ({ kind: 'op', op, args, param, span }));
