@@ -1,6 +1,7 @@
 // The library API: the pure core, with types. The CLI is a thin layer over these.
 export { parse, MAX_NESTING, type ParseOptions } from './parser/parse.js';
 export type { Program, Statement as AstStatement, Expr, BinaryOp } from './parser/ast.js';
+export { printProgram, printExpr, printStatement } from './parser/print.js';
 export { lower, FUNCTIONS, CONSTANTS, type Lowered, type Statement } from './autodiff/lower.js';
 export { GraphBuilder, reaching, dependsOnInput, type Graph, type GraphNode, type NodeId } from './autodiff/graph.js';
 export { PRIMITIVES, PRIMS, makeOps, numberOps, type Ops, type PrimName, type Primitive } from './autodiff/primitives.js';
@@ -11,3 +12,5 @@ export { gradientAt, inputVector, type Mode, type PointResult } from './autodiff
 export { traceRows, wengertLabels, type TraceRow } from './autodiff/trace.js';
 export { diagnosePoint } from './autodiff/diagnose.js';
 export { AdiffError, lineColumn, type Diagnostic, type Source, type Span } from './diagnostics.js';
+export { compile, type CompiledFormula, type CompileOptions, type Point, type Columns } from './api.js';
+export { compileKernels, compileHvp, type Kernels, type HvpKernel } from './autodiff/compile.js';
