@@ -6,8 +6,11 @@ import type { Expr, Program } from '../parser/ast.js';
 import { GraphBuilder, type Graph, type GraphNode, type NodeId } from './graph.js';
 import { PRIMS, type PrimName } from './primitives.js';
 
+// Name tables are prototype-free objects, so that a variable called `constructor` or `__proto__` is never
+// mistaken for a table entry.
+
 /** The named constants of the language (an assignment to the same name shadows them). */
-export const CONSTANTS: Record<string, number> = { pi: Math.PI, π: Math.PI, e: Math.E };
+export const CONSTANTS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, { pi: Math.PI, π: Math.PI, e: Math.E });
 
 type FunctionRule =
   | { kind: 'prim'; prim: PrimName; arity: number | 'variadic' }
@@ -16,7 +19,7 @@ type FunctionRule =
 
 /** Surface function names: every primitive that prints as a call, plus `log` with one or two arguments and `pow`. */
 export const FUNCTIONS: Record<string, FunctionRule> = (() => {
-  const table: Record<string, FunctionRule> = {};
+  const table = Object.create(null) as Record<string, FunctionRule>;
   for (const [prim, rule] of Object.entries(PRIMS) as [PrimName, (typeof PRIMS)[PrimName]][]) {
     if (rule.print.kind === 'call' && prim !== 'logb') table[rule.print.name] = { kind: 'prim', prim, arity: rule.arity };
   }

@@ -7,7 +7,7 @@ import { parse } from '../parser/parse.js';
 
 const NAME = /^[\p{L}_][\p{L}\p{N}\p{M}_]*$/u;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const SPECIAL: Record<string, number> = { nan: NaN, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity, inf: Infinity, '+inf': Infinity, '-inf': -Infinity };
+const SPECIAL: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, { nan: NaN, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity, inf: Infinity, '+inf': Infinity, '-inf': -Infinity });
 
 export interface Binding {
   name: string;
