@@ -1,0 +1,375 @@
+// Code generation: the checked graph compiles once into straight-line JavaScript for the value and the gradient
+// (one reverse sweep), which V8 optimizes like hand-written code. The local derivatives come from the rule table
+// with code strings as the carrier (`Ops<string>`): this file knows how to *write* each primitive's value, and
+// has no derivative rules of its own.
+//
+// Safety: the generated source contains only numeric literals printed here, fixed local names (v12, t3, a7, …),
+// operators and `Math` calls. No text from the user (variable names, the formula) is ever spliced into it:
+// inputs are mapped by index.
+//
+// Agreement with the interpreter (evaluate.ts / reverse.ts): values are computed by the same Math functions in
+// the same order, adjoints are accumulated in the same order (nodes from last to first, arguments left to
+// right), and every chain-rule term follows `term()`: a zero adjoint times an infinite or NaN partial is 0.
+// Where one factor is a finite nonzero constant known at compile time the plain product is identical, so the
+// guard is only emitted where both factors are computed at run time.
+import { term } from './evaluate.js';
+import { dependsOnInput, reaching, type Graph, type NodeId } from './graph.js';
+import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
+
+/** How each primitive's value is written in JavaScript; must compute exactly what PRIMS[op].eval computes. */
+const CODE = {
+  add: ([a, b]) => `${a} + ${b}`,
+  sub: ([a, b]) => `${a} - ${b}`,
+  mul: ([a, b]) => `${a} * ${b}`,
+  div: ([a, b]) => `${a} / ${b}`,
+  neg: ([a]) => `-${a}`,
+  powc: ([a], c) => `Math.pow(${a}, ${literal(c)})`,
+  pow: ([a, b]) => `Math.pow(${a}, ${b})`,
+  sin: ([a]) => `Math.sin(${a})`,
+  cos: ([a]) => `Math.cos(${a})`,
+  tan: ([a]) => `Math.tan(${a})`,
+  sec: ([a]) => `1 / Math.cos(${a})`,
+  csc: ([a]) => `1 / Math.sin(${a})`,
+  cot: ([a]) => `1 / Math.tan(${a})`,
+  asin: ([a]) => `Math.asin(${a})`,
+  acos: ([a]) => `Math.acos(${a})`,
+  atan: ([a]) => `Math.atan(${a})`,
+  sinh: ([a]) => `Math.sinh(${a})`,
+  cosh: ([a]) => `Math.cosh(${a})`,
+  tanh: ([a]) => `Math.tanh(${a})`,
+  asinh: ([a]) => `Math.asinh(${a})`,
+  acosh: ([a]) => `Math.acosh(${a})`,
+  atanh: ([a]) => `Math.atanh(${a})`,
+  exp: ([a]) => `Math.exp(${a})`,
+  ln: ([a]) => `Math.log(${a})`,
+  log10: ([a]) => `Math.log10(${a})`,
+  log2: ([a]) => `Math.log2(${a})`,
+  logb: ([a, b]) => `Math.log(${a}) / Math.log(${b})`,
+  sqrt: ([a]) => `Math.sqrt(${a})`,
+  cbrt: ([a]) => `Math.cbrt(${a})`,
+  abs: ([a]) => `Math.abs(${a})`,
+  sign: ([a]) => `Math.sign(${a})`,
+  eq: ([a, b]) => `(${a} === ${b} ? 1 : 0)`,
+  atan2: ([a, b]) => `Math.atan2(${a}, ${b})`,
+  hypot: (args) => `Math.hypot(${args.join(', ')})`,
+  min: (args) => `Math.min(${args.join(', ')})`,
+  max: (args) => `Math.max(${args.join(', ')})`,
+} satisfies Record<PrimName, (args: string[], param: number) => string>;
+
+/** A number as a JavaScript expression that evaluates to exactly that double. */
+export function literal(c: number): string {
+  if (Number.isNaN(c)) return '(0 / 0)';
+  if (c === Infinity) return '(1 / 0)';
+  if (c === -Infinity) return '(-1 / 0)';
+  if (Object.is(c, -0)) return '(-0)';
+  const text = String(c); // shortest round-trip form: 0.1, 1e-7, 1.7976931348623157e+308
+  if (!/^-?[0-9.]+(e[+-][0-9]+)?$/.test(text)) throw new Error(`cannot print the number ${text}`);
+  return c < 0 ? `(${text})` : text;
+}
+
+/** A value known when compiling (a number) or computed at run time (the name of a local). */
+type Operand = { k: 'const'; c: number } | { k: 'code'; s: string };
+
+/** Emits straight-line statements; `Ops<string>` over it turns rule-table partials into code. */
+class Emitter {
+  readonly lines: string[] = [];
+  private next = 0;
+  private readonly literals = new Map<string, number>();
+  private memo = new Map<string, string>();
+
+  constructor(private readonly prefix: string) {}
+
+  lit(c: number): string {
+    const s = literal(c);
+    this.literals.set(s, c);
+    return s;
+  }
+
+  constOf(s: string): number | undefined {
+    return this.literals.get(s);
+  }
+
+  temp(code: string): string {
+    const found = this.memo.get(code);
+    if (found !== undefined) return found;
+    const name = `${this.prefix}${this.next++}`;
+    this.lines.push(`const ${name} = ${code};`);
+    this.memo.set(code, name);
+    return name;
+  }
+
+  /** Forget shared temporaries (they are block-scoped to the region where they were emitted). */
+  resetMemo(): void {
+    this.memo = new Map();
+  }
+
+  /** Applies a primitive: folded to a literal when every argument is one (the same arithmetic as at run time). */
+  apply(op: PrimName, args: string[], param: number): string {
+    const consts = args.map((a) => this.constOf(a));
+    if (consts.every((c) => c !== undefined)) return this.lit(PRIMS[op].eval(consts as number[], param));
+    return this.temp(CODE[op](args, param));
+  }
+
+  ops(): Ops<string> {
+    return makeOps(
+      (c) => this.lit(c),
+      (op, args, param) => this.apply(op, args, param),
+    );
+  }
+}
+
+export interface KernelSource {
+  /** Statements computing every needed value from locals x0..x(n-1); the output value is in `value`. */
+  forward: string[];
+  /** The output's value as an expression (a local or a literal). */
+  value: string;
+  /** Statements of the reverse sweep (after `forward`). */
+  reverse: string[];
+  /** The gradient component of each input, as an expression. */
+  gradient: string[];
+  /** Which inputs the output reads. */
+  needed: boolean[];
+}
+
+/** Generates the straight-line value and reverse-sweep code for one output of a graph. */
+export function kernelSource(graph: Graph, output: NodeId): KernelSource {
+  const { nodes } = graph;
+  const mask = reaching(nodes, [output]);
+  const varies = dependsOnInput(nodes);
+  const e = new Emitter('t');
+  // Each node's value as an expression: `x<k>` for input k, a literal for a constant, `v<id>` for an operation.
+  const val: string[] = new Array(nodes.length);
+  const inputIndex = new Map<NodeId, number>();
+  graph.inputs.forEach((id, k) => inputIndex.set(id, k));
+  const forward: string[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    if (!mask[i]) continue;
+    const n = nodes[i]!;
+    if (n.kind === 'input') val[i] = `x${inputIndex.get(i)!}`;
+    else if (n.kind === 'const') val[i] = e.lit(n.value);
+    else {
+      const args = n.args.map((a) => val[a]!);
+      const consts = args.map((a) => e.constOf(a));
+      if (consts.every((c) => c !== undefined)) {
+        val[i] = e.lit(PRIMS[n.op].eval(consts as number[], n.param));
+      } else {
+        val[i] = `v${i}`;
+        forward.push(`const v${i} = ${CODE[n.op](args, n.param)};`);
+      }
+    }
+  }
+
+  // Reverse sweep. Adjoints that are compile-time constants (the output's 1, propagated through + - neg and
+  // constant factors) stay numbers; the others are locals a<id>.
+  const adj: (Operand | undefined)[] = new Array(nodes.length);
+  adj[output] = { k: 'const', c: 1 };
+  const reverse = e.lines; // partials' temporaries and adjoint statements interleave in one list
+  const declared = new Set<NodeId>();
+  const contribution = (p: string, a: Operand): Operand | undefined => {
+    const pc = e.constOf(p);
+    if (pc === 0) return undefined;
+    if (a.k === 'const') {
+      if (pc !== undefined) return { k: 'const', c: term(pc, a.c) };
+      if (Number.isFinite(a.c)) return { k: 'code', s: a.c === 1 ? p : a.c === -1 ? `-${p}` : `${p} * ${literal(a.c)}` };
+      return { k: 'code', s: `(${p} === 0 ? 0 : ${p} * ${literal(a.c)})` };
+    }
+    if (pc !== undefined) {
+      if (Number.isFinite(pc)) return { k: 'code', s: pc === 1 ? a.s : pc === -1 ? `-${a.s}` : `${literal(pc)} * ${a.s}` };
+      return { k: 'code', s: `(${a.s} === 0 ? 0 : ${literal(pc)} * ${a.s})` };
+    }
+    return { k: 'code', s: `(${p} === 0 || ${a.s} === 0 ? 0 : ${p} * ${a.s})` };
+  };
+  const accumulate = (target: NodeId, t: Operand) => {
+    const cur = adj[target];
+    if (cur === undefined) {
+      if (t.k === 'const') adj[target] = t;
+      else {
+        // `0 + t`, as the interpreter starts from 0 (this also turns a -0 into 0).
+        reverse.push(`let a${target} = ${t.s} + 0;`);
+        declared.add(target);
+        adj[target] = { k: 'code', s: `a${target}` };
+      }
+    } else if (cur.k === 'const' && t.k === 'const') {
+      adj[target] = { k: 'const', c: cur.c + t.c };
+    } else if (cur.k === 'const') {
+      const c = t as { k: 'code'; s: string };
+      reverse.push(`let a${target} = ${literal(cur.c)} + ${c.s};`);
+      declared.add(target);
+      adj[target] = { k: 'code', s: `a${target}` };
+    } else {
+      reverse.push(`a${target} += ${t.k === 'const' ? literal(t.c) : t.s};`);
+    }
+  };
+  const ops = e.ops();
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i]!;
+    const a = adj[i];
+    if (!mask[i] || n.kind !== 'op' || !varies[i] || a === undefined) continue;
+    if (a.k === 'const' && a.c === 0) continue;
+    const args = n.args.map((x) => val[x]!);
+    const partials = PRIMS[n.op].partials(ops, args, val[i]!, n.param);
+    n.args.forEach((arg, j) => {
+      if (!varies[arg]) return;
+      const t = contribution(partials[j]!, a);
+      if (t !== undefined) accumulate(arg, t);
+    });
+  }
+  const gradient = graph.inputs.map((id) => {
+    const a = adj[id];
+    if (a === undefined) return '0';
+    return a.k === 'const' ? literal(a.c) : a.s;
+  });
+  const needed = graph.inputs.map((id) => mask[id] === 1);
+  return { forward, value: val[output]!, reverse: [...reverse], gradient, needed };
+}
+
+export type ValueColumns = (columns: readonly ArrayLike<number>[], count: number, value: Float64Array) => void;
+export type GradientColumns = (
+  columns: readonly ArrayLike<number>[],
+  count: number,
+  value: Float64Array,
+  gradient: readonly Float64Array[],
+) => void;
+export type ValueRows = (points: ArrayLike<number>, count: number, value: Float64Array) => void;
+export type GradientRows = (points: ArrayLike<number>, count: number, value: Float64Array, gradient: Float64Array) => void;
+
+/** The compiled kernels of one output, over batches of points. Inputs are in the graph's input order. */
+export interface Kernels {
+  inputCount: number;
+  /** Values of the output at `count` points given as one column per input. */
+  valueColumns: ValueColumns;
+  /** Values and gradients (`gradient[k][i]` = ∂f/∂x_k at point i). */
+  gradientColumns: GradientColumns;
+  /** Values at `count` points given row-major (`points[i*n + k]`). */
+  valueRows: ValueRows;
+  /** Values and gradients, both row-major (`gradient[i*n + k]`). */
+  gradientRows: GradientRows;
+  /** The generated source, for inspection and tests. */
+  source: { value: string; gradient: string };
+}
+
+/** Compiles value and gradient kernels for `output` (one `new Function` per kernel shape). */
+export function compileKernels(graph: Graph, output: NodeId): Kernels {
+  const src = kernelSource(graph, output);
+  const n = graph.inputs.length;
+  const idx = [...Array(n).keys()];
+  const loadCols = idx.filter((k) => src.needed[k]).map((k) => `const x${k} = c${k}[i];`);
+  const loadRows = idx.filter((k) => src.needed[k]).map((k) => `const x${k} = p[o + ${k}];`);
+  const colsHead = idx.filter((k) => src.needed[k]).map((k) => `const c${k} = cols[${k}];`);
+  const gradHead = idx.map((k) => `const g${k} = grad[${k}];`);
+  const body = (lines: string[]) => lines.map((l) => `    ${l}`).join('\n');
+
+  const valueCols = `${colsHead.join('\n')}
+for (let i = 0; i < count; i++) {
+${body([...loadCols, ...src.forward, `out[i] = ${src.value};`])}
+}`;
+  const gradCols = `${colsHead.join('\n')}
+${gradHead.join('\n')}
+for (let i = 0; i < count; i++) {
+${body([...loadCols, ...src.forward, ...src.reverse, `out[i] = ${src.value};`, ...idx.map((k) => `g${k}[i] = ${src.gradient[k]};`)])}
+}`;
+  const valueRows = `for (let i = 0, o = 0; i < count; i++, o += ${n}) {
+${body([...loadRows, ...src.forward, `out[i] = ${src.value};`])}
+}`;
+  const gradRows = `for (let i = 0, o = 0; i < count; i++, o += ${n}) {
+${body([...loadRows, ...src.forward, ...src.reverse, `out[i] = ${src.value};`, ...idx.map((k) => `g[o + ${k}] = ${src.gradient[k]};`)])}
+}`;
+  return {
+    inputCount: n,
+    valueColumns: new Function('cols', 'count', 'out', `'use strict';\n${valueCols}`) as ValueColumns,
+    gradientColumns: new Function('cols', 'count', 'out', 'grad', `'use strict';\n${gradCols}`) as GradientColumns,
+    valueRows: new Function('p', 'count', 'out', `'use strict';\n${valueRows}`) as ValueRows,
+    gradientRows: new Function('p', 'count', 'out', 'g', `'use strict';\n${gradRows}`) as GradientRows,
+    source: { value: valueCols, gradient: gradCols },
+  };
+}
+
+/** A value and its tangent along a direction, as code (forward-over-reverse for Hessian-vector products). */
+interface Dual {
+  v: string;
+  d: string;
+}
+
+/**
+ * Hessian-vector products by forward-over-reverse: the reverse sweep is written over duals (value, tangent),
+ * and the duals' arithmetic is itself the rule table with code as the carrier, so a partial's tangent comes
+ * from the partials of the primitives that make it up. Every product follows `term()` (0 times anything is 0).
+ */
+export function hvpSource(graph: Graph, output: NodeId): { body: string[]; value: string; gradient: string[]; hv: string[]; needed: boolean[] } {
+  const { nodes } = graph;
+  const mask = reaching(nodes, [output]);
+  const varies = dependsOnInput(nodes);
+  const e = new Emitter('t');
+  const c = e.ops();
+  const zero = e.lit(0);
+  const isZero = (s: string) => e.constOf(s) === 0;
+  const times = (p: string, q: string): string => {
+    const pc = e.constOf(p);
+    const qc = e.constOf(q);
+    if (pc === 0 || qc === 0) return zero;
+    if ((pc !== undefined && Number.isFinite(pc)) || (qc !== undefined && Number.isFinite(qc))) return e.apply('mul', [p, q], NaN);
+    return e.temp(`(${p} === 0 || ${q} === 0 ? 0 : ${p} * ${q})`);
+  };
+  const plus = (p: string, q: string): string => (isZero(p) ? q : isZero(q) ? p : e.apply('add', [p, q], NaN));
+  const dualOps: Ops<Dual> = makeOps<Dual>(
+    (x) => ({ v: e.lit(x), d: zero }),
+    (op, args, param) => {
+      const v = e.apply(op, args.map((a) => a.v), param);
+      if (args.every((a) => isZero(a.d))) return { v, d: zero };
+      const p = PRIMS[op].partials(c, args.map((a) => a.v), v, param);
+      let d = zero;
+      args.forEach((a, j) => (d = plus(d, times(p[j]!, a.d))));
+      return { v, d };
+    },
+  );
+  const val: Dual[] = new Array(nodes.length);
+  graph.inputs.forEach((id, k) => {
+    if (mask[id]) val[id] = { v: `x${k}`, d: `d${k}` };
+  });
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (!mask[i] || n.kind === 'input') continue;
+    if (n.kind === 'const') val[i] = { v: e.lit(n.value), d: zero };
+    else val[i] = applyDual(dualOps, n.op, n.args.map((a) => val[a]!), n.param);
+  }
+  const adj: (Dual | undefined)[] = new Array(nodes.length);
+  adj[output] = { v: e.lit(1), d: zero };
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i]!;
+    const a = adj[i];
+    if (!mask[i] || n.kind !== 'op' || !varies[i] || a === undefined) continue;
+    if (isZero(a.v) && isZero(a.d)) continue;
+    const p = PRIMS[n.op].partials(dualOps, n.args.map((x) => val[x]!), val[i]!, n.param);
+    n.args.forEach((arg, j) => {
+      if (!varies[arg]) return;
+      const pj = p[j]!;
+      const t: Dual = { v: times(pj.v, a.v), d: plus(times(pj.d, a.v), times(pj.v, a.d)) };
+      const cur = adj[arg];
+      adj[arg] = cur === undefined ? t : { v: plus(cur.v, t.v), d: plus(cur.d, t.d) };
+    });
+  }
+  const gradient = graph.inputs.map((id) => adj[id]?.v ?? zero);
+  const hv = graph.inputs.map((id) => adj[id]?.d ?? zero);
+  return { body: e.lines, value: val[output]!.v, gradient, hv, needed: graph.inputs.map((id) => mask[id] === 1) };
+}
+
+function applyDual(ops: Ops<Dual>, op: PrimName, args: Dual[], param: number): Dual {
+  return op === 'powc' ? ops.powc(args[0]!, param) : (ops[op] as (...a: Dual[]) => Dual)(...args);
+}
+
+/** Value, gradient and H·v at one point (x and v in input order); writes `grad` and `hv`, returns the value. */
+export type HvpKernel = (x: ArrayLike<number>, v: ArrayLike<number>, grad: Float64Array, hv: Float64Array) => number;
+
+export function compileHvp(graph: Graph, output: NodeId): { hvp: HvpKernel; source: string } {
+  const src = hvpSource(graph, output);
+  const n = graph.inputs.length;
+  const idx = [...Array(n).keys()];
+  const code = [
+    ...idx.filter((k) => src.needed[k]).map((k) => `const x${k} = x[${k}], d${k} = v[${k}];`),
+    ...src.body,
+    ...idx.map((k) => `grad[${k}] = ${src.gradient[k]};`),
+    ...idx.map((k) => `hv[${k}] = ${src.hv[k]};`),
+    `return ${src.value};`,
+  ].join('\n');
+  return { hvp: new Function('x', 'v', 'grad', 'hv', `'use strict';\n${code}`) as HvpKernel, source: code };
+}
