@@ -9,9 +9,9 @@ export function evaluate(graph: Graph, inputValues: ArrayLike<number>, mask?: Ui
   const values = new Float64Array(nodes.length);
   const args: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
-    if (mask && !mask[i]) continue;
     const n = nodes[i]!;
-    if (n.kind === 'input') values[i] = inputValues[i]!;
+    if (n.kind === 'input') values[i] = inputValues[i]!; // inputs always, so traces show every given value
+    else if (mask && !mask[i]) continue;
     else if (n.kind === 'const') values[i] = n.value;
     else {
       args.length = n.args.length;

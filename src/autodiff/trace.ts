@@ -79,7 +79,7 @@ export function traceRows(lowered: Lowered, result: PointResult): TraceRow[] {
       names: own,
       definition: `${labels.get(id)!} = ${definitionOf(graph, id, labels)}`,
       source: span ? source.text.slice(span.start, span.end).replace(/\s+/g, ' ') : '',
-      value: result.mask[id] ? result.values[id]! : NaN,
+      value: result.values[id]!,
       derivative: result.mask[id] ? result.sensitivity[id]! : 0,
     });
   });

@@ -43,10 +43,9 @@ export function diagnosticJson(d: Diagnostic): string {
     ['kind', d.kind],
     ['message', d.message],
   ];
-  if (d.source && d.span) {
-    const at = lineColumn(d.source.text, d.span.start);
-    entries.push(['source', d.source.name], ['line', at.line], ['column', at.column]);
-  }
+  // The same keys every time: where there is no place (a bad option, an unreadable file), they are null.
+  const at = d.source && d.span ? lineColumn(d.source.text, d.span.start) : undefined;
+  entries.push(['line', at ? at.line : null], ['column', at ? at.column : null], ['source', d.source?.name ?? null]);
   if (d.hint) entries.push(['hint', d.hint]);
   return stringify(obj([[d.severity, obj(entries)]])) + '\n';
 }
