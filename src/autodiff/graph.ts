@@ -101,11 +101,16 @@ export class GraphBuilder {
         if (ca === 0) return b;
         if (cb === 0) return a;
         if (a === b) return this.apply('mul', [this.constant(2), a!]);
+        // Signs move out of the way where IEEE arithmetic gives the very same number: a + (-b) = a - b,
+        // (-a) + b = b - a, a - (-b) = a + b, a*(-b) = -(a*b), (-a)/b = -(a/b).
+        if (this.negated(b!) !== undefined) return this.apply('sub', [a!, this.negated(b!)!]);
+        if (this.negated(a!) !== undefined) return this.apply('sub', [b!, this.negated(a!)!]);
         break;
       case 'sub':
         if (cb === 0) return a;
         if (ca === 0) return this.apply('neg', [b!]);
         if (a === b) return this.constant(0);
+        if (this.negated(b!) !== undefined) return this.apply('add', [a!, this.negated(b!)!]);
         break;
       case 'mul':
         if (ca === 0 || cb === 0) return this.constant(0);
@@ -114,11 +119,15 @@ export class GraphBuilder {
         if (ca === -1) return this.apply('neg', [b!]);
         if (cb === -1) return this.apply('neg', [a!]);
         if (a === b) return this.apply('powc', [a!], 2);
+        if (this.negated(a!) !== undefined) return this.apply('neg', [this.apply('mul', [this.negated(a!)!, b!])]);
+        if (this.negated(b!) !== undefined) return this.apply('neg', [this.apply('mul', [a!, this.negated(b!)!])]);
         break;
       case 'div':
         if (ca === 0) return this.constant(0);
         if (cb === 1) return a;
         if (cb === -1) return this.apply('neg', [a!]);
+        if (this.negated(a!) !== undefined) return this.apply('neg', [this.apply('div', [this.negated(a!)!, b!])]);
+        if (this.negated(b!) !== undefined) return this.apply('neg', [this.apply('div', [a!, this.negated(b!)!])]);
         break;
       case 'neg': {
         const inner = this.nodes[a!]!;
@@ -136,6 +145,12 @@ export class GraphBuilder {
       }
     }
     return undefined;
+  }
+
+  /** The argument of a negation node (`-x` → x), if `id` is one. */
+  private negated(id: NodeId): NodeId | undefined {
+    const n = this.nodes[id]!;
+    return n.kind === 'op' && n.op === 'neg' ? n.args[0] : undefined;
   }
 
   /** This builder as an `Ops<NodeId>`, so rule-table partials build graph nodes. */

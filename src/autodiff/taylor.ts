@@ -1,0 +1,210 @@
+// Derivatives of any order along one variable, by Taylor-mode propagation (univariate Taylor arithmetic).
+//
+// Every node v carries its Taylor series along the direction of input x: v(x0 + t) = Σ_k v_k t^k, so that
+// the k-th derivative is k!·v_k. The series are computed order by order (round k computes every node's v_k, in
+// topological order), which costs O(nodes · K²) for K orders: polynomial, with no nested finite differences
+// and no symbolic swell.
+//
+// One rule table. For a primitive w = f(u_1..u_m) the table gives its partials p_i = ∂f/∂u_i, and the chain
+// rule w' = Σ_i p_i·u_i' read coefficient-wise gives the recurrence
+//
+//     w_k = (1/k) Σ_i Σ_{j=1..k} j·(u_i)_j·(p_i)_{k-j}          (k ≥ 1; w_0 is the value)
+//
+// The partials p_i are themselves nodes: they are built with `Ops<NodeId>` in a builder that shares the
+// original nodes, so their series come from the same rounds (they need only orders < k). Hash-consing closes
+// the set: sin's partial cos(x) and cos's partial -sin(x) are nodes that already exist, exp's partial is the
+// node itself, tan's partial 1 + tan(x)^2 is arithmetic on the node.
+//
+// Arithmetic is the exception, because its partials regress: ∂(a/b)/∂b = -(a/b)/b builds a new quotient on every
+// order, and ∂(x^c)/∂x = c·x^(c-1) a new power. These primitives use the classical closed forms instead
+// (Cauchy products), which need no partials at all:
+//   add, sub, neg   coefficient-wise
+//   mul             c_k = Σ_{j=0..k} a_j b_{k-j}
+//   div             c_k = (a_k - Σ_{j=1..k} b_j c_{k-j}) / b_0
+//   powc (a^r)      c_k = Σ_{j=1..k} ((r+1)j - k) a_j c_{k-j} / (k a_0)     from c'·a = r·a'·c
+//   pow  (a^y)      exp(y·ln a): L = ln a by L_k = (a_k - (1/k) Σ_{j=1..k-1} j L_j a_{k-j}) / a_0,
+//                   P = y·L (Cauchy), w_k = (1/k) Σ_{j=1..k} j P_j w_{k-j}
+//
+// Zero-skip, as in the numeric sweeps (`term()`): a zero coefficient times an infinite or NaN one counts as 0,
+// so an unused infinite partial never poisons a derivative (and x^y with y fixed works at x < 0).
+// At a_0 = 0, a^r with a non-negative integer r is computed exactly by factoring out the leading power of t
+// (a = t^m·b with b_0 ≠ 0, a^r = t^(mr)·b^r); for other r the first derivative follows the first-order rule and
+// higher ones are NaN unless the argument is constant along x (x^(1/2) has no Taylor series at 0).
+import type { Graph, NodeId } from './graph.js';
+import { copyInto } from './derivative.js';
+import { PRIMS, type PrimName } from './primitives.js';
+
+/** Primitives with closed-form Taylor arithmetic; every other primitive uses the partials of the rule table. */
+const DIRECT = new Set<PrimName>(['add', 'sub', 'mul', 'div', 'neg', 'powc', 'pow']);
+
+/** One term of a Taylor sum, with the zero-skip rule: 0 times anything is 0. */
+const m = (a: number, b: number) => (a === 0 || b === 0 ? 0 : a * b);
+
+/** State of a^r at a_0 = 0 for a non-negative integer r: the valuation of a and the series of b^r. */
+interface PowerAtZero {
+  valuation: number;
+  series: Float64Array;
+}
+
+/**
+ * Normalised Taylor coefficients c_0..c_K of `output` along input `wrt` (an input index) at the point `x`
+ * (input values in input order): c_k = f^(k)(x)/k!.
+ */
+export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x: ArrayLike<number>, order: number): Float64Array {
+  const K = order;
+  const { builder, map } = copyInto(graph, [output]);
+  const out = map[output]!;
+  const ops = builder.ops();
+
+  // Close the set of nodes under "partials of non-arithmetic primitives", appending nodes as needed.
+  const partialsOf: (NodeId[] | undefined)[] = [];
+  const limit = 64 * builder.nodes.length + 4096;
+  for (let i = 0; i < builder.nodes.length; i++) {
+    const n = builder.nodes[i]!;
+    if (n.kind === 'op' && !DIRECT.has(n.op)) partialsOf[i] = PRIMS[n.op].partials(ops, n.args, i, n.param);
+    if (builder.nodes.length > limit) throw new Error('Taylor propagation: the partials of the rule table do not close');
+  }
+
+  const nodes = builder.nodes;
+  const N = nodes.length;
+  const W = K + 1;
+  const c = new Float64Array(N * W); // c[i*W + k] = k-th coefficient of node i
+  const at = (i: NodeId, k: number) => c[i * W + k]!;
+  const logSeries = new Map<NodeId, { L: Float64Array; P: Float64Array }>();
+  const atZero = new Map<NodeId, PowerAtZero>();
+
+  // Round 0: the values.
+  const args: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const n = nodes[i]!;
+    if (n.kind === 'input') c[i * W] = x[i]!;
+    else if (n.kind === 'const') c[i * W] = n.value;
+    else {
+      args.length = n.args.length;
+      for (let j = 0; j < n.args.length; j++) args[j] = at(n.args[j]!, 0);
+      c[i * W] = PRIMS[n.op].eval(args, n.param);
+    }
+  }
+
+  /** k-th coefficient of a^r (node i, argument a) for a constant exponent r. */
+  const powerCoefficient = (i: NodeId, a: NodeId, r: number, k: number): number => {
+    const a0 = at(a, 0);
+    if (a0 !== 0) {
+      let s = 0;
+      for (let j = 1; j <= k; j++) s += m(((r + 1) * j - k) * at(a, j), at(i, k - j));
+      return s === 0 ? 0 : s / (k * a0);
+    }
+    if (Number.isInteger(r) && r >= 0) {
+      if (r === 0) return 0;
+      // a = t^v·b with b_0 = a_v ≠ 0; a^r = t^(vr)·b^r, and b^r has the a_0 ≠ 0 recurrence.
+      let state = atZero.get(i);
+      if (!state) {
+        let v = 0;
+        for (let j = 1; j <= k; j++) if (at(a, j) !== 0) { v = j; break; }
+        if (v === 0) return 0; // a = O(t^(k+1)) so far: a^r = O(t^(r(k+1))), and r ≥ 1
+        state = { valuation: v, series: new Float64Array(W) };
+        atZero.set(i, state);
+      }
+      const { valuation: v, series: d } = state;
+      const shift = v * r;
+      const jj = k - shift; // c_k = d_jj
+      if (jj < 0) return 0;
+      const b = (q: number) => at(a, v + q);
+      if (jj === 0) d[0] = Math.pow(b(0), r);
+      else {
+        let s = 0;
+        for (let q = 1; q <= jj; q++) s += m(((r + 1) * q - jj) * b(q), d[jj - q]!);
+        d[jj] = s === 0 ? 0 : s / (jj * b(0));
+      }
+      return d[jj]!;
+    }
+    // No Taylor series at a_0 = 0 (x^(1/2), x^-1): the first derivative as the first-order rule gives it,
+    // higher ones NaN, unless the argument does not move along x.
+    let moves = false;
+    for (let j = 1; j <= k; j++) if (at(a, j) !== 0) moves = true;
+    if (!moves) return 0;
+    return k === 1 ? m(r * Math.pow(a0, r - 1), at(a, 1)) : NaN;
+  };
+
+  for (let k = 1; k <= K; k++) {
+    for (let i = 0; i < N; i++) {
+      const n = nodes[i]!;
+      let v = 0;
+      if (n.kind === 'input') v = i === wrt && k === 1 ? 1 : 0;
+      else if (n.kind === 'const') v = 0;
+      else {
+        const [a, b] = n.args as [NodeId, NodeId];
+        switch (n.op) {
+          case 'add':
+            v = at(a, k) + at(b, k);
+            break;
+          case 'sub':
+            v = at(a, k) - at(b, k);
+            break;
+          case 'neg':
+            v = -at(a, k);
+            break;
+          case 'mul':
+            for (let j = 0; j <= k; j++) v += m(at(a, j), at(b, k - j));
+            break;
+          case 'div': {
+            let s = at(a, k);
+            for (let j = 1; j <= k; j++) s -= m(at(b, j), at(i, k - j));
+            v = s === 0 ? 0 : s / at(b, 0);
+            break;
+          }
+          case 'powc':
+            v = powerCoefficient(i, a, n.param, k);
+            break;
+          case 'pow': {
+            let yMoves = false;
+            for (let j = 1; j <= k; j++) if (at(b, j) !== 0) yMoves = true;
+            let aux = logSeries.get(i);
+            if (!aux) {
+              aux = { L: new Float64Array(W), P: new Float64Array(W) };
+              aux.L[0] = Math.log(at(a, 0));
+              aux.P[0] = m(at(b, 0), aux.L[0]!);
+              logSeries.set(i, aux);
+            }
+            const { L, P } = aux;
+            let s = at(a, k);
+            for (let j = 1; j < k; j++) s -= m(j * L[j]!, at(a, k - j)) / k;
+            L[k] = s === 0 ? 0 : s / at(a, 0);
+            let p = 0;
+            for (let j = 0; j <= k; j++) p += m(at(b, j), L[k - j]!);
+            P[k] = p;
+            if (!yMoves && at(a, 0) === 0) v = powerCoefficient(i, a, at(b, 0), k);
+            else {
+              for (let j = 1; j <= k; j++) v += m(j * P[j]!, at(i, k - j));
+              v /= k;
+            }
+            break;
+          }
+          default: {
+            const p = partialsOf[i]!;
+            for (let q = 0; q < n.args.length; q++) {
+              const u = n.args[q]!;
+              const pq = p[q]!;
+              for (let j = 1; j <= k; j++) v += m(j * at(u, j), at(pq, k - j));
+            }
+            v /= k;
+          }
+        }
+      }
+      c[i * W + k] = v;
+    }
+  }
+  return c.slice(out * W, out * W + W);
+}
+
+/** f, f', f'', …, f^(K) of `output` along input `wrt` at `x`: the Taylor coefficients times k!. */
+export function derivativesAlong(graph: Graph, output: NodeId, wrt: number, x: ArrayLike<number>, order: number): number[] {
+  const coefficients = taylorCoefficients(graph, output, wrt, x, order);
+  const out: number[] = [];
+  let factorial = 1;
+  for (let k = 0; k <= order; k++) {
+    if (k > 0) factorial *= k;
+    out.push(m(coefficients[k]!, factorial));
+  }
+  return out;
+}
