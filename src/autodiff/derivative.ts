@@ -112,22 +112,32 @@ export function higherDerivativeGraph(graph: Graph, output: NodeId, wrt: readonl
  * the mixed second partials. Each derivative is obtained by repeated reverse sweeps inside one builder.
  */
 export function derivativesGraph(graph: Graph, output: NodeId, orders: readonly (readonly number[])[]): { graph: Graph; value: NodeId; nodes: NodeId[] } {
-  const { builder, map } = copyInto(graph, [output]);
-  const value = map[output]!;
-  // Memo: the adjoint array of a node, so derivatives that share a prefix ([0,0], [0,1]) share their sweeps.
+  const set = derivativeSet(graph, [output], orders);
+  return { graph: set.graph, value: set.values[0]!, nodes: set.nodes[0]! };
+}
+
+/**
+ * The same for several outputs at once, all in one graph: `nodes[i][j]` is derivative `orders[j]` of
+ * `outputs[i]`. Sweeps are memoised per node, so derivatives that share a prefix ([0,0], [0,1]) share them.
+ */
+export function derivativeSet(graph: Graph, outputs: readonly NodeId[], orders: readonly (readonly number[])[]): { graph: Graph; values: NodeId[]; nodes: NodeId[][] } {
+  const { builder, map } = copyInto(graph, outputs);
+  const values = outputs.map((o) => map[o]!);
   const sweeps = new Map<NodeId, (NodeId | undefined)[]>();
   const zero = builder.constant(0);
-  const nodes = orders.map((seq) => {
-    let node = value;
-    for (const k of seq) {
-      let adj = sweeps.get(node);
-      if (!adj) {
-        adj = adjointNodes(builder, node);
-        sweeps.set(node, adj);
+  const nodes = values.map((value) =>
+    orders.map((seq) => {
+      let node = value;
+      for (const k of seq) {
+        let adj = sweeps.get(node);
+        if (!adj) {
+          adj = adjointNodes(builder, node);
+          sweeps.set(node, adj);
+        }
+        node = adj[k] ?? zero;
       }
-      node = adj[k] ?? zero;
-    }
-    return node;
-  });
-  return { graph: graphOf(builder, graph, map), value, nodes };
+      return node;
+    }),
+  );
+  return { graph: graphOf(builder, graph, map), values, nodes };
 }

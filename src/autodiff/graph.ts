@@ -105,12 +105,15 @@ export class GraphBuilder {
         // (-a) + b = b - a, a - (-b) = a + b, a*(-b) = -(a*b), (-a)/b = -(a/b).
         if (this.negated(b!) !== undefined) return this.apply('sub', [a!, this.negated(b!)!]);
         if (this.negated(a!) !== undefined) return this.apply('sub', [b!, this.negated(a!)!]);
+        if (cb !== undefined && cb < 0) return this.apply('sub', [a!, this.constant(-cb)]);
+        if (ca !== undefined && ca < 0) return this.apply('sub', [b!, this.constant(-ca)]);
         break;
       case 'sub':
         if (cb === 0) return a;
         if (ca === 0) return this.apply('neg', [b!]);
         if (a === b) return this.constant(0);
         if (this.negated(b!) !== undefined) return this.apply('add', [a!, this.negated(b!)!]);
+        if (cb !== undefined && cb < 0) return this.apply('add', [a!, this.constant(-cb)]);
         break;
       case 'mul':
         if (ca === 0 || cb === 0) return this.constant(0);
@@ -121,6 +124,18 @@ export class GraphBuilder {
         if (a === b) return this.apply('powc', [a!], 2);
         if (this.negated(a!) !== undefined) return this.apply('neg', [this.apply('mul', [this.negated(a!)!, b!])]);
         if (this.negated(b!) !== undefined) return this.apply('neg', [this.apply('mul', [a!, this.negated(b!)!])]);
+        if (ca !== undefined && ca < 0) return this.apply('neg', [this.apply('mul', [this.constant(-ca), b!])]);
+        if (cb !== undefined && cb < 0) return this.apply('neg', [this.apply('mul', [a!, this.constant(-cb)])]);
+        {
+          // c1*(c2*x) = (c1*c2)*x: constant factors meet (up to one rounding of c1*c2, exact for powers of 2).
+          const [k, other] = ca !== undefined ? [ca, b!] : cb !== undefined ? [cb, a!] : [undefined, undefined];
+          const inner = other === undefined ? undefined : this.nodes[other]!;
+          if (k !== undefined && inner?.kind === 'op' && inner.op === 'mul') {
+            const [i0, i1] = inner.args.map((x) => this.constValue(x));
+            if (i0 !== undefined) return this.apply('mul', [this.constant(k * i0), inner.args[1]!]);
+            if (i1 !== undefined) return this.apply('mul', [this.constant(k * i1), inner.args[0]!]);
+          }
+        }
         break;
       case 'div':
         if (ca === 0) return this.constant(0);
@@ -128,6 +143,8 @@ export class GraphBuilder {
         if (cb === -1) return this.apply('neg', [a!]);
         if (this.negated(a!) !== undefined) return this.apply('neg', [this.apply('div', [this.negated(a!)!, b!])]);
         if (this.negated(b!) !== undefined) return this.apply('neg', [this.apply('div', [a!, this.negated(b!)!])]);
+        if (ca !== undefined && ca < 0) return this.apply('neg', [this.apply('div', [this.constant(-ca), b!])]);
+        if (cb !== undefined && cb < 0) return this.apply('neg', [this.apply('div', [a!, this.constant(-cb)])]);
         break;
       case 'neg': {
         const inner = this.nodes[a!]!;

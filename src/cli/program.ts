@@ -2,6 +2,10 @@
 import { Command } from 'commander';
 import type { Context } from './context.js';
 import { registerEval } from './commands/eval.js';
+import { registerHessian } from './commands/hessian.js';
+import { registerJacobian } from './commands/jacobian.js';
+import { registerProducts } from './commands/jvp.js';
+import { registerDiff } from './commands/diff.js';
 
 /** Runs an action: makes its Context (colour, JSON) and records its exit code. */
 export type Runner = (action: (ctx: Context) => Promise<number>, json: boolean | undefined, color: boolean | undefined) => Promise<void>;
@@ -22,5 +26,9 @@ Examples:
   adiff eval "sqrt(x^2 + y^2)" --at x=3,y=4 --json`,
     );
   registerEval(program, run);
+  registerHessian(program, run);
+  registerJacobian(program, run);
+  registerProducts(program, run);
+  registerDiff(program, run);
   return program;
 }

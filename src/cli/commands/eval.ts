@@ -9,6 +9,7 @@ import { EXIT, type Context } from '../context.js';
 import { collectAssignments, parseNameList, unusedBindings } from '../options.js';
 import { renderGradient, renderTrace } from '../render/human.js';
 import { obj, stringify, type Json } from '../render/json.js';
+import { runEvalOrder, runEvalOutputs, type EvalHigherOptions } from './eval-higher.js';
 
 export interface EvalOptions {
   at?: string[];
@@ -26,8 +27,11 @@ export function parseMode(mode: string | undefined): Mode {
 }
 
 export async function runEval(ctx: Context, expr: string | undefined, opts: EvalOptions): Promise<number> {
+  const higher = opts as EvalHigherOptions; // --order k, --of u,v and several outputs: eval-higher.ts
+  if (higher.order !== undefined) return runEvalOrder(ctx, expr, higher);
   const mode = parseMode(opts.mode);
   const lowered = await ctx.load(expr, opts.file);
+  if (higher.of !== undefined || lowered.expressions.length > 1) return runEvalOutputs(ctx, lowered, higher, mode);
   const { graph } = lowered;
   const { values: at, bindings } = collectAssignments(opts.at ?? []);
   const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
@@ -77,6 +81,8 @@ export function registerEval(program: Command, run: (action: (ctx: Context) => P
     .argument('[expr]', 'the formula or program; - reads it from standard input')
     .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--wrt <names>', 'differentiate with respect to these variables only, in this order')
+    .option('--of <names>', 'the outputs: assigned names of the program (default: every bare expression)')
+    .option('--order <k>', 'f, f\', …, the k-th derivative along one variable (--wrt x), exact, by Taylor mode')
     .option('--mode <mode>', 'reverse (one backward sweep) or forward (one sweep per variable)', 'reverse')
     .option('--trace', 'show the Wengert list: every intermediate with its value and adjoint (or tangent)')
     .option('--json', 'one line of JSON on stdout (errors as JSON on stderr)')

@@ -1,0 +1,84 @@
+// What the higher-order commands share: their common options, the first-order trace of one sweep, and the
+// exit code for --strict.
+import type { Command } from 'commander';
+import type { NodeId } from '../../autodiff/graph.js';
+import type { Mode, PointResult } from '../../autodiff/gradient.js';
+import type { Lowered } from '../../autodiff/lower.js';
+import { traceRows } from '../../autodiff/trace.js';
+import { EXIT, type Context } from '../context.js';
+import { renderTrace } from '../render/human.js';
+import { obj, type Json } from '../render/json.js';
+
+export type Runner = (action: (ctx: Context) => Promise<number>, json: boolean | undefined, color: boolean | undefined) => Promise<void>;
+
+export interface CommonOptions {
+  at?: string[];
+  of?: string;
+  trace?: boolean;
+  json?: boolean;
+  strict?: boolean;
+  file?: string;
+  color?: boolean;
+}
+
+const repeat = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Declares a command that reads a program and takes a point. */
+export function pointCommand(program: Command, name: string, description: string, options: { trace?: string; strict?: boolean } = {}): Command {
+  const cmd = program
+    .command(name)
+    .description(description)
+    .argument('[expr]', 'the formula or program; - reads it from standard input')
+    .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', repeat)
+    .option('--of <names>', 'the outputs: assigned names of the program (default: every bare expression)');
+  if (options.trace) cmd.option('--trace', options.trace);
+  cmd
+    .option('--json', 'one line of JSON on stdout (errors as JSON on stderr)')
+    .option('--strict', 'exit 3 when a value or derivative is NaN or infinite')
+    .option('-f, --file <path>', 'read the formula from a file')
+    .option('--color', 'colour the output even when it is not a terminal')
+    .option('--no-color', 'never colour the output');
+  return cmd;
+}
+
+export const repeatable = repeat;
+
+/** The first-order trace of one sweep: `sensitivity` holds adjoints (reverse) or tangents (forward). */
+export function sweepTrace(
+  lowered: Lowered,
+  sweep: { output: NodeId; mask: Uint8Array; values: Float64Array; partials: (number[] | undefined)[]; sensitivity: Float64Array; mode: Mode },
+) {
+  const result: PointResult = {
+    ...sweep,
+    value: sweep.values[sweep.output]!,
+    wrt: [],
+    gradient: [],
+    adjoints: sweep.sensitivity,
+  };
+  return traceRows(lowered, result);
+}
+
+/** The trace as human text (with a title line) or as JSON rows. */
+export function traceText(ctx: Context, title: string, rows: ReturnType<typeof traceRows>, mode: Mode, output: string, wrt: string | undefined): string {
+  return `${ctx.out.bold(title)}\n${renderTrace(ctx.out, rows, mode, output, wrt)}\n`;
+}
+
+export function traceJson(rows: ReturnType<typeof traceRows>, mode: Mode): Json {
+  const key = mode === 'reverse' ? 'adjoint' : 'tangent';
+  return rows.map((r) =>
+    obj([
+      ['node', r.label],
+      ['names', r.names],
+      ['definition', r.definition],
+      ['source', r.source],
+      ['value', r.value],
+      [key, r.derivative],
+    ]),
+  );
+}
+
+export function strictExit(strict: boolean | undefined, numbers: Iterable<number>): number {
+  if (!strict) return EXIT.ok;
+  for (const v of numbers) if (!Number.isFinite(v)) return EXIT.notFinite;
+  return EXIT.ok;
+}

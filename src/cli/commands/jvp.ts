@@ -1,0 +1,139 @@
+// `adiff jvp`, `adiff vjp`, `adiff hvp`: products with the Jacobian or the Hessian, each in one sweep and
+// without forming the matrix. jvp: J·d, the derivative of every output along a direction d (one forward sweep).
+// vjp: cᵀ·J, the gradient of the weighted sum s = Σ c_i·output_i (one reverse sweep). hvp: H·d, the derivative
+// of the gradient along d (one forward sweep over the gradient's derivative graph: forward-over-reverse).
+import type { Command } from 'commander';
+import { hvpAt } from '../../autodiff/hessian.js';
+import { jvpAt, vjpAt } from '../../autodiff/jacobian.js';
+import type { Context } from '../context.js';
+import { parseVector, resolveOutputs, resolveSingleOutput } from '../outputs.js';
+import { pointFor } from '../point.js';
+import { renderEquations } from '../render/human.js';
+import { obj, stringify, type Json } from '../render/json.js';
+import { pointCommand, repeatable, strictExit, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
+
+export interface ProductOptions extends CommonOptions {
+  dir?: string[];
+  cotangent?: string[];
+}
+
+/** `(x: 1, y: 0)` for a note under the results. */
+const vectorNote = (names: readonly string[], v: ArrayLike<number>) => `(${names.map((n, i) => `${n}: ${v[i]}`).join(', ')})`;
+
+export async function runJvp(ctx: Context, expr: string | undefined, opts: ProductOptions): Promise<number> {
+  const lowered = await ctx.load(expr, opts.file);
+  const { graph } = lowered;
+  const outputs = resolveOutputs(lowered, opts.of);
+  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula');
+  const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
+  const r = jvpAt(graph, outputs.map((o) => o.node), x, d);
+  const labels = outputs.map((o) => o.label);
+  const rows = opts.trace ? sweepTrace(lowered, { ...r.lin, output: outputs[0]!.node, sensitivity: r.tangents, mode: 'forward' }) : undefined;
+  if (ctx.json) {
+    const entries: [string, Json][] = [
+      ['values', obj(labels.map((l, i) => [l, r.values[i]!]))],
+      ['dir', obj(graph.inputNames.map((n, i) => [n, d[i]!]))],
+      ['jvp', obj(labels.map((l, i) => [l, r.jvp[i]!]))],
+    ];
+    if (rows) entries.push(['trace', traceJson(rows, 'forward')]);
+    ctx.print(stringify(obj(entries)) + '\n');
+  } else {
+    if (rows) ctx.print(traceText(ctx, 'forward sweep along d: tangents ∂v/∂d', rows, 'forward', labels[0]!, 'd'));
+    ctx.print(renderEquations(ctx.out, [
+      ...labels.map((label, i) => ({ label, value: r.values[i]! })),
+      ...labels.map((l, i) => ({ label: `∇${l}·d`, value: r.jvp[i]! })),
+    ]));
+    ctx.print(ctx.out.dim(`where d = ${vectorNote(graph.inputNames, d)}\n`));
+  }
+  return strictExit(opts.strict, [...r.values, ...r.jvp]);
+}
+
+export async function runVjp(ctx: Context, expr: string | undefined, opts: ProductOptions): Promise<number> {
+  const lowered = await ctx.load(expr, opts.file);
+  const { graph } = lowered;
+  const outputs = resolveOutputs(lowered, opts.of);
+  const labels = outputs.map((o) => o.label);
+  const { vector: c } = parseVector(opts.cotangent ?? [], '--cotangent', labels, 'an output');
+  const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
+  const r = vjpAt(graph, outputs.map((o) => o.node), x, Array.from(c));
+  const s = labels.reduce((sum, _, i) => sum + (c[i] === 0 ? 0 : c[i]! * r.values[i]!), 0);
+  const rows = opts.trace ? sweepTrace(lowered, { ...r.lin, output: outputs[outputs.length - 1]!.node, sensitivity: r.adjoints, mode: 'reverse' }) : undefined;
+  if (ctx.json) {
+    const entries: [string, Json][] = [
+      ['values', obj(labels.map((l, i) => [l, r.values[i]!]))],
+      ['cotangent', obj(labels.map((l, i) => [l, c[i]!]))],
+      ['vjp', obj(graph.inputNames.map((n, i) => [n, r.vjp[i]!]))],
+    ];
+    if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
+    ctx.print(stringify(obj(entries)) + '\n');
+  } else {
+    if (rows) ctx.print(traceText(ctx, 'reverse sweep from the cotangent: adjoints ∂s/∂v', rows, 'reverse', 's', undefined));
+    ctx.print(renderEquations(ctx.out, [
+      ...labels.map((label, i) => ({ label, value: r.values[i]! })),
+      { label: 's', value: s },
+      ...graph.inputNames.map((n, i) => ({ label: `∂s/∂${n}`, value: r.vjp[i]! })),
+    ]));
+    ctx.print(ctx.out.dim(`where s = ${labels.map((l, i) => `${c[i]}·${l}`).join(' + ')}\n`));
+  }
+  return strictExit(opts.strict, [...r.values, ...r.vjp]);
+}
+
+export async function runHvp(ctx: Context, expr: string | undefined, opts: ProductOptions): Promise<number> {
+  const lowered = await ctx.load(expr, opts.file);
+  const { graph } = lowered;
+  const output = resolveSingleOutput(lowered, opts.of, 'hvp');
+  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula');
+  const { x } = pointFor(ctx, lowered, [output.node], opts.at);
+  const r = hvpAt(graph, output.node, x, d);
+  const f = output.label;
+  if (ctx.json) {
+    ctx.print(stringify(obj([
+      ['value', r.value],
+      ['gradient', obj(graph.inputNames.map((n, i) => [n, r.gradient[i]!]))],
+      ['dir', obj(graph.inputNames.map((n, i) => [n, d[i]!]))],
+      ['hvp', obj(graph.inputNames.map((n, i) => [n, r.hvp[i]!]))],
+    ])) + '\n');
+  } else {
+    ctx.print(renderEquations(ctx.out, [
+      { label: f, value: r.value },
+      ...graph.inputNames.map((n, i) => ({ label: `∂${f}/∂${n}`, value: r.gradient[i]! })),
+      ...graph.inputNames.map((n, i) => ({ label: `(H·d)_${n}`, value: r.hvp[i]! })),
+    ]));
+    ctx.print(ctx.out.dim(`where d = ${vectorNote(graph.inputNames, d)} and H is the Hessian of ${f}\n`));
+  }
+  return strictExit(opts.strict, [r.value, ...r.gradient, ...r.hvp]);
+}
+
+export function registerProducts(program: Command, run: Runner): void {
+  pointCommand(program, 'jvp', 'Jacobian-vector product J·d: the derivative of every output along a direction (one forward sweep)', {
+    trace: 'show the forward sweep: every intermediate with its tangent along d',
+  })
+    .option('--dir <name=value,...>', 'the direction d: a value per variable (variables left out are 0; repeatable)', repeatable)
+    .addHelpText('after', `
+Examples:
+  adiff jvp "u = x*y; v = x + y" --of u,v --at x=2,y=3 --dir x=1,y=-1
+  adiff jvp "x^2 + y^2" --at x=3,y=4 --dir x=0.6,y=0.8 --json`)
+    .action(async (expr: string | undefined, opts: ProductOptions) => {
+      await run((ctx) => runJvp(ctx, expr, opts), opts.json, opts.color);
+    });
+  pointCommand(program, 'vjp', 'vector-Jacobian product cᵀ·J: the gradient of a weighted sum of the outputs (one reverse sweep)', {
+    trace: 'show the reverse sweep: every intermediate with its adjoint',
+  })
+    .option('--cotangent <name=value,...>', 'the weights c: a value per output (outputs left out are 0; repeatable)', repeatable)
+    .addHelpText('after', `
+Examples:
+  adiff vjp "u = x*y; v = x + y" --of u,v --at x=2,y=3 --cotangent u=1,v=2
+  adiff vjp "x*y; x + y" --at x=2,y=3 --cotangent f1=1 --json`)
+    .action(async (expr: string | undefined, opts: ProductOptions) => {
+      await run((ctx) => runVjp(ctx, expr, opts), opts.json, opts.color);
+    });
+  pointCommand(program, 'hvp', 'Hessian-vector product H·d, without forming H (forward-over-reverse)')
+    .option('--dir <name=value,...>', 'the direction d: a value per variable (variables left out are 0; repeatable)', repeatable)
+    .addHelpText('after', `
+Examples:
+  adiff hvp "x^2*y + sin(z)" --at x=1,y=2,z=0 --dir x=1
+  adiff hvp "(1-x)^2 + 100(y-x^2)^2" --at x=1,y=1 --dir x=1,y=1 --json`)
+    .action(async (expr: string | undefined, opts: ProductOptions) => {
+      await run((ctx) => runHvp(ctx, expr, opts), opts.json, opts.color);
+    });
+}
