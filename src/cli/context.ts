@@ -34,6 +34,11 @@ export class Context {
     this.err = chalkFor(io.stderr, io.env, color);
   }
 
+  /** The terminal's width when stdout is a terminal; long tables are fitted to it. */
+  get columns(): number | undefined {
+    return this.io.columns;
+  }
+
   print(text: string): void {
     this.io.stdout.write(text);
   }

@@ -16,6 +16,14 @@ export interface Io {
   readFile(path: string): Promise<Uint8Array>;
   /** Whether standard input is a terminal. */
   stdinIsTTY?: boolean;
+  /** The terminal's width when stdout is a terminal (long tables fit it); undefined otherwise. */
+  columns?: number;
+  /** Writes a whole file (plot --out). */
+  writeFile?(path: string, data: string): Promise<void>;
+  /** The live input stream, for the interactive REPL (only used when stdinIsTTY). */
+  stdin?: NodeJS.ReadableStream;
+  /** The live output stream, for the interactive REPL. */
+  stdoutStream?: NodeJS.WritableStream;
 }
 
 /**

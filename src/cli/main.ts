@@ -1,7 +1,7 @@
 // The CLI's one error boundary: parse the command line, run the command, turn every failure into a message
 // and an exit code. Bad input exits 2 with a pointed message; a bug exits 70 with a one-line apology (and a
 // stack trace only when ADIFF_DEBUG is set). Never calls process.exit: the launcher sets process.exitCode.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { CommanderError, type Command } from 'commander';
 import { AdiffError, type Diagnostic } from '../diagnostics.js';
 import { Context, EXIT } from './context.js';
@@ -66,14 +66,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
       exitCode = await action(ctx);
     });
     program.exitOverride();
-    program.configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+    // Help wraps at the terminal's width, or at 80 columns when stdout is not a terminal.
+    const output = {
+      writeOut: (s: string) => io.stdout.write(s),
+      writeErr: (s: string) => io.stderr.write(s),
       outputError: () => {},
-    });
+      getOutHelpWidth: () => Math.max(40, io.columns ?? 80),
+      getErrHelpWidth: () => 80,
+    };
+    program.configureOutput(output);
     for (const c of program.commands) {
       c.exitOverride();
-      c.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} });
+      c.configureOutput(output);
     }
     if (argv.length === 0) {
       io.stdout.write(program.helpInformation());
@@ -106,6 +110,10 @@ export function processIo(): Io {
     stderr: process.stderr,
     env: process.env,
     stdinIsTTY: process.stdin.isTTY,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    writeFile: (path, data) => writeFile(path, data),
+    stdin: process.stdin,
+    stdoutStream: process.stdout,
     readFile: (path) => readFile(path),
     readStdin: async () => {
       const chunks: Buffer[] = [];

@@ -14,6 +14,10 @@ export interface FakeIoOptions {
   env?: Record<string, string | undefined>;
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
+  /** The terminal width the CLI should fit (Io.columns). */
+  columns?: number;
+  /** Files written by the CLI (Io.writeFile) land here. */
+  written?: Record<string, string>;
 }
 
 export function fakeIo(options: FakeIoOptions = {}): { io: Io; out: () => string; err: () => string } {
@@ -31,6 +35,11 @@ export function fakeIo(options: FakeIoOptions = {}): { io: Io; out: () => string
       return bytes(f);
     },
     stdinIsTTY: false,
+    columns: options.columns,
+    writeFile: async (path: string, data: string) => {
+      if (!options.written) throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
+      options.written[path] = data;
+    },
   };
   return { io, out: () => stdout, err: () => stderr };
 }

@@ -67,7 +67,7 @@ export async function runEval(ctx: Context, expr: string | undefined, opts: Eval
     }
     ctx.print(stringify(obj(entries)) + '\n');
   } else {
-    if (rows) ctx.print(renderTrace(ctx.out, rows, mode, outputName, names[0]) + '\n');
+    if (rows) ctx.print(renderTrace(ctx.out, rows, mode, outputName, names[0], ctx.columns) + '\n');
     ctx.print(renderGradient(ctx.out, outputName, result.value, names, result.gradient));
   }
   const finite = Number.isFinite(result.value) && result.gradient.every(Number.isFinite);

@@ -8,6 +8,12 @@ export interface Column {
   style?: (padded: string, raw: string) => string;
   /** Cells wider than this are cut with an ellipsis. */
   maxWidth?: number;
+  /**
+   * When the table is wider than the width it must fit, columns with a `shrink` priority are cut (highest
+   * priority first, never below `minWidth`); columns without one (numbers) are never cut.
+   */
+  shrink?: number;
+  minWidth?: number;
 }
 
 function cut(s: string, max: number | undefined): string {
@@ -15,14 +21,42 @@ function cut(s: string, max: number | undefined): string {
   return Array.from(s).slice(0, Math.max(1, max - 1)).join('') + '…';
 }
 
-export function renderTable(columns: Column[], rows: string[][], headerStyle: (s: string) => string = (s) => s): string {
-  const cells = rows.map((r) => r.map((cell, i) => cut(cell, columns[i]!.maxWidth)));
-  const widths = columns.map((col, i) => Math.max(codePointLength(col.header), ...cells.map((r) => codePointLength(r[i] ?? ''))));
+const GAP = 2;
+
+/** Column widths that fit `width` characters if shrinking the shrinkable columns can make them fit. */
+function fitWidths(columns: Column[], natural: number[], width: number | undefined): number[] {
+  const widths = [...natural];
+  if (width === undefined) return widths;
+  const total = () => widths.reduce((s, w) => s + w, 0) + GAP * (widths.length - 1);
+  const order = columns
+    .map((c, i) => ({ i, p: c.shrink }))
+    .filter((c): c is { i: number; p: number } => c.p !== undefined)
+    .sort((a, b) => b.p - a.p);
+  for (const { i } of order) {
+    const excess = total() - width;
+    if (excess <= 0) break;
+    const floor = Math.max(columns[i]!.minWidth ?? 6, codePointLength(columns[i]!.header));
+    widths[i] = Math.max(floor, widths[i]! - excess);
+  }
+  return widths;
+}
+
+/** A table; with `width`, shrinkable columns are cut with an ellipsis so the table fits that many columns. */
+export function renderTable(
+  columns: Column[],
+  rows: string[][],
+  headerStyle: (s: string) => string = (s) => s,
+  width?: number,
+): string {
+  const first = rows.map((r) => r.map((cell, i) => cut(cell, columns[i]!.maxWidth)));
+  const natural = columns.map((col, i) => Math.max(codePointLength(col.header), ...first.map((r) => codePointLength(r[i] ?? ''))));
+  const widths = fitWidths(columns, natural, width);
+  const cells = first.map((r) => r.map((cell, i) => cut(cell, widths[i])));
   const pad = (s: string, i: number) => {
-    const fill = ' '.repeat(widths[i]! - codePointLength(s));
+    const fill = ' '.repeat(Math.max(0, widths[i]! - codePointLength(s)));
     return columns[i]!.align === 'right' ? fill + s : s + fill;
   };
-  const line = (parts: string[]) => parts.join('  ').replace(/\s+$/, '');
+  const line = (parts: string[]) => parts.join(' '.repeat(GAP)).replace(/\s+$/, '');
   const out = [line(columns.map((c, i) => headerStyle(pad(c.header, i))))];
   for (const r of cells) {
     out.push(line(r.map((cell, i) => (columns[i]!.style ? columns[i]!.style!(pad(cell, i), cell) : pad(cell, i)))));
