@@ -86,7 +86,7 @@ export function resolveSingleOutput(lowered: Lowered, of: string | undefined, co
  * A vector given by name (`--dir x=1,y=0`, `--cotangent u=1,v=2`) over `names` (variables or output labels):
  * names left out are 0; a name that is not one of `names` is an error pointing at it.
  */
-export function parseVector(texts: string[], label: string, known: readonly string[], what: string): { vector: Float64Array; bindings: Binding[] } {
+export function parseVector(texts: string[], label: string, known: readonly string[], what: string, plural: string): { vector: Float64Array; bindings: Binding[] } {
   if (texts.length === 0) {
     throw new AdiffError({ kind: 'usage', message: `${label} is required`, hint: `for example ${label} ${known.map((n, i) => `${n}=${i === 0 ? 1 : 0}`).join(',') || 'x=1'}` });
   }
@@ -100,7 +100,7 @@ export function parseVector(texts: string[], label: string, known: readonly stri
         message: `'${b.name}' is not ${what}`,
         source: b.source,
         span: b.nameSpan,
-        hint: known.length > 0 ? `${what.replace(/^an? /, '')}s are: ${known.join(', ')}` : undefined,
+        hint: known.length > 0 ? `the ${plural} are: ${known.join(', ')}` : `the formula has no ${plural}`,
       });
     }
     vector[k] = b.value;

@@ -47,7 +47,7 @@ export async function runEvalOrder(ctx: Context, expr: string | undefined, opts:
     const list = parseNameList(opts.wrt, graph.inputNames);
     if (list.length !== 1) {
       const second = opts.wrt.indexOf(',');
-      throw new AdiffError({ kind: 'input', message: '--order differentiates along one variable: give --wrt exactly one name', source: { name: '--wrt', text: opts.wrt }, span: { start: second, end: opts.wrt.length }, hint: `for mixed partials use adiff hessian, or adiff diff --wrt ${opts.wrt} --order ${order}` });
+      throw new AdiffError({ kind: 'input', message: '--order differentiates along one variable: give --wrt exactly one name', source: { name: '--wrt', text: opts.wrt }, span: { start: second + 1, end: opts.wrt.length }, hint: `for mixed partials use adiff hessian, or adiff diff --wrt ${opts.wrt} --order ${order}` });
     }
     wrt = list[0]!;
   } else if (graph.inputs.length === 1) wrt = 0;

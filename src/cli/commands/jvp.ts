@@ -3,6 +3,7 @@
 // vjp: cᵀ·J, the gradient of the weighted sum s = Σ c_i·output_i (one reverse sweep). hvp: H·d, the derivative
 // of the gradient along d (one forward sweep over the gradient's derivative graph: forward-over-reverse).
 import type { Command } from 'commander';
+import { gradientAt } from '../../autodiff/gradient.js';
 import { hvpAt } from '../../autodiff/hessian.js';
 import { jvpAt, vjpAt } from '../../autodiff/jacobian.js';
 import type { Context } from '../context.js';
@@ -24,7 +25,7 @@ export async function runJvp(ctx: Context, expr: string | undefined, opts: Produ
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
-  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula');
+  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
   const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
   const r = jvpAt(graph, outputs.map((o) => o.node), x, d);
   const labels = outputs.map((o) => o.label);
@@ -53,7 +54,7 @@ export async function runVjp(ctx: Context, expr: string | undefined, opts: Produ
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
   const labels = outputs.map((o) => o.label);
-  const { vector: c } = parseVector(opts.cotangent ?? [], '--cotangent', labels, 'an output');
+  const { vector: c } = parseVector(opts.cotangent ?? [], '--cotangent', labels, 'an output', 'outputs');
   const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
   const r = vjpAt(graph, outputs.map((o) => o.node), x, Array.from(c));
   const s = labels.reduce((sum, _, i) => sum + (c[i] === 0 ? 0 : c[i]! * r.values[i]!), 0);
@@ -82,18 +83,23 @@ export async function runHvp(ctx: Context, expr: string | undefined, opts: Produ
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const output = resolveSingleOutput(lowered, opts.of, 'hvp');
-  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula');
+  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
   const { x } = pointFor(ctx, lowered, [output.node], opts.at);
   const r = hvpAt(graph, output.node, x, d);
   const f = output.label;
+  const first = opts.trace ? gradientAt(lowered, x, { output: output.node }) : undefined;
+  const rows = first ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
   if (ctx.json) {
-    ctx.print(stringify(obj([
+    const entries: [string, Json][] = [
       ['value', r.value],
       ['gradient', obj(graph.inputNames.map((n, i) => [n, r.gradient[i]!]))],
       ['dir', obj(graph.inputNames.map((n, i) => [n, d[i]!]))],
       ['hvp', obj(graph.inputNames.map((n, i) => [n, r.hvp[i]!]))],
-    ])) + '\n');
+    ];
+    if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
+    ctx.print(stringify(obj(entries)) + '\n');
   } else {
+    if (rows) ctx.print(traceText(ctx, `first-order sweep (reverse): adjoints ∂${f}/∂v`, rows, 'reverse', f, undefined));
     ctx.print(renderEquations(ctx.out, [
       { label: f, value: r.value },
       ...graph.inputNames.map((n, i) => ({ label: `∂${f}/∂${n}`, value: r.gradient[i]! })),
@@ -127,7 +133,9 @@ Examples:
     .action(async (expr: string | undefined, opts: ProductOptions) => {
       await run((ctx) => runVjp(ctx, expr, opts), opts.json, opts.color);
     });
-  pointCommand(program, 'hvp', 'Hessian-vector product H·d, without forming H (forward-over-reverse)')
+  pointCommand(program, 'hvp', 'Hessian-vector product H·d, without forming H (forward-over-reverse)', {
+    trace: 'show the first-order sweep (the Wengert list with adjoints) the product builds on',
+  })
     .option('--dir <name=value,...>', 'the direction d: a value per variable (variables left out are 0; repeatable)', repeatable)
     .addHelpText('after', `
 Examples:
