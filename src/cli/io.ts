@@ -4,6 +4,10 @@ import { Chalk, type ChalkInstance } from 'chalk';
 export interface OutStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Stream events ('drain', 'error', 'close'), for backpressure and a closed pipe in batch output. */
+  on?(event: string, listener: (...args: unknown[]) => void): unknown;
+  once?(event: string, listener: (...args: unknown[]) => void): unknown;
+  off?(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 export interface Io {
@@ -24,6 +28,12 @@ export interface Io {
   stdin?: NodeJS.ReadableStream;
   /** The live output stream, for the interactive REPL. */
   stdoutStream?: NodeJS.WritableStream;
+  /** Streams a file in chunks (batch --points); rejects like readFile when it cannot be opened. */
+  openFile?(path: string): Promise<{ chunks: AsyncIterable<Uint8Array>; size?: number }>;
+  /** Streams standard input in chunks (batch --points -). */
+  stdinChunks?(): AsyncIterable<Uint8Array>;
+  /** Runs `handler` on Ctrl-C (SIGINT) instead of ending the process; returns a function that undoes this. */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 /**

@@ -7,6 +7,7 @@ import { AdiffError, type Diagnostic } from '../diagnostics.js';
 import { Context, EXIT } from './context.js';
 import type { Io } from './io.js';
 import { buildProgram } from './program.js';
+import { processStreams } from './process-streams.js';
 
 async function packageVersion(): Promise<string> {
   try {
@@ -115,6 +116,7 @@ export function processIo(): Io {
     stdin: process.stdin,
     stdoutStream: process.stdout,
     readFile: (path) => readFile(path),
+    ...processStreams(),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -26,7 +26,8 @@ export function parseMode(mode: string | undefined): Mode {
   throw new AdiffError({ kind: 'usage', message: `unknown mode '${mode}'`, hint: '--mode is reverse or forward' });
 }
 
-export async function runEval(ctx: Context, expr: string | undefined, opts: EvalOptions): Promise<number> {
+export async function runEval(ctx: Context, expr: string | undefined, opts: EvalOptions & { points?: string }): Promise<number> {
+  if (opts.points !== undefined) return (await import('../batch.js')).runBatch(ctx, expr, { ...opts, points: opts.points });
   const higher = opts as EvalHigherOptions; // --order k, --of u,v and several outputs: eval-higher.ts
   if (higher.order !== undefined) return runEvalOrder(ctx, expr, higher);
   const mode = parseMode(opts.mode);
@@ -88,6 +89,9 @@ export function registerEval(program: Command, run: (action: (ctx: Context) => P
     .option('--json', 'one line of JSON on stdout (errors as JSON on stderr)')
     .option('--strict', 'exit 3 when the value or a derivative is NaN or infinite')
     .option('-f, --file <path>', 'read the formula from a file')
+    .option('--points <file>', 'evaluate at every point of a CSV or NDJSON file (- for standard input): one NDJSON line per point')
+    .option('--input-format <format>', 'with --points: csv or ndjson (detected from the content by default)')
+    .option('--format <format>', 'with --points: ndjson (default) or csv output')
     .option('--color', 'colour the output even when it is not a terminal')
     .option('--no-color', 'never colour the output')
     .addHelpText(

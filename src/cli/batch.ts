@@ -1,0 +1,304 @@
+// `adiff eval EXPR --points FILE|-`: one formula at many points. The graph is compiled once into a value +
+// gradient kernel; points stream through in fixed-size blocks (bounded memory), and each point gives exactly
+// one output line, in input order: its result, or an error object in its place. Stops early and quietly when
+// the reader of stdout goes away (`| head -5`), and cleanly on Ctrl-C after writing every finished line.
+import { compileKernels } from '../autodiff/compile.js';
+import { reaching } from '../autodiff/graph.js';
+import { AdiffError } from '../diagnostics.js';
+import { EXIT, type Context } from './context.js';
+import type { Io, OutStream } from './io.js';
+import { collectAssignments, parseNameList, unusedBindings } from './options.js';
+import { readPoints, type Block, type InputFormat } from './points.js';
+
+export interface BatchOptions {
+  points: string;
+  inputFormat?: string;
+  format?: string;
+  at?: string[];
+  wrt?: string;
+  trace?: boolean;
+  strict?: boolean;
+  file?: string;
+}
+
+/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+const BLOCK = 1024;
+const INTERRUPTED = Symbol('interrupted');
+
+/** A number for NDJSON: finite numbers as JSON numbers, the others as "NaN", "Infinity", "-Infinity". */
+const jsonNum = (v: number): string =>
+  v - v === 0 ? '' + v : v !== v ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+/** A number for CSV: NaN, Infinity and -Infinity as words. */
+const csvNum = (v: number): string => '' + v;
+const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** What does not change from one output line to the next. */
+interface Layout {
+  /** Gradient components written, as input indices. */
+  wrt: number[];
+  /** Inputs written under "at" (those the output depends on), with their `"name":` pieces. */
+  atList: number[];
+  atPrefix: string[];
+  gradKeys: string[];
+  /** `,"output":"name"` for a named output, or nothing. */
+  head: string;
+}
+
+interface LineStats {
+  failed: number;
+  nonFinite: number;
+}
+
+/** One NDJSON line per point of the block (a result, or an error in its place), pushed onto `out`. */
+function ndjsonLines(layout: Layout, block: Block, value: Float64Array, gradient: Float64Array[], out: string[]): LineStats {
+  const { wrt, atList, atPrefix, gradKeys, head } = layout;
+  let failed = 0;
+  let nonFinite = 0;
+  for (let i = 0; i < block.count; i++) {
+    const error = block.errors[i];
+    if (error !== undefined) {
+      failed++;
+      out.push(`{"error":{"kind":"input","message":${JSON.stringify(error)},"line":${block.lines[i]}}}\n`);
+      continue;
+    }
+    const v = value[i]!;
+    let finite = v - v === 0;
+    let line = '{"at":{';
+    for (let j = 0; j < atList.length; j++) {
+      const k = atList[j]!;
+      // A CSV field that is already a JSON number is written as it was read (formatting numbers is the costly part).
+      line += atPrefix[j] + (block.texts?.[k]![i] ?? jsonNum(block.columns[k]![i]!));
+    }
+    line += '}' + head + ',"value":' + jsonNum(v) + ',"gradient":{';
+    for (let j = 0; j < wrt.length; j++) {
+      const g = gradient[wrt[j]!]![i]!;
+      if (g - g !== 0) finite = false;
+      line += gradKeys[j] + jsonNum(g);
+    }
+    out.push(line + '}}\n');
+    if (!finite) nonFinite++;
+  }
+  return { failed, nonFinite };
+}
+
+/** One CSV row per point (value, then the gradient); a bad point's row is empty. */
+function csvLines(layout: Layout, block: Block, value: Float64Array, gradient: Float64Array[], out: string[]): LineStats {
+  const { wrt } = layout;
+  let failed = 0;
+  let nonFinite = 0;
+  for (let i = 0; i < block.count; i++) {
+    if (block.errors[i] !== undefined) {
+      failed++;
+      out.push(','.repeat(wrt.length) + '\n');
+      continue;
+    }
+    const v = value[i]!;
+    let finite = v - v === 0;
+    let line = csvNum(v);
+    for (let j = 0; j < wrt.length; j++) {
+      const g = gradient[wrt[j]!]![i]!;
+      if (g - g !== 0) finite = false;
+      line += ',' + csvNum(g);
+    }
+    out.push(line + '\n');
+    if (!finite) nonFinite++;
+  }
+  return { failed, nonFinite };
+}
+
+/** Writes to stdout with backpressure; notices when the reader has gone away (EPIPE). */
+class Sink {
+  closed = false;
+  private readonly onError = () => {
+    this.closed = true;
+  };
+  constructor(private readonly out: OutStream) {
+    out.on?.('error', this.onError);
+  }
+  async write(text: string): Promise<void> {
+    if (this.closed || text === '') return;
+    let ok: unknown;
+    try {
+      ok = this.out.write(text);
+    } catch {
+      this.closed = true;
+      return;
+    }
+    if (ok === false && this.out.once && this.out.off) {
+      const out = this.out as Required<Pick<OutStream, 'once' | 'off'>>;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          out.off('error', done);
+          resolve();
+        };
+        out.once('drain', done);
+        out.once('close', done);
+        out.once('error', done);
+      });
+    }
+  }
+  dispose(): void {
+    this.out.off?.('error', this.onError);
+  }
+}
+
+/** The points' bytes, from a file or standard input, streamed when the Io can, counted for progress. */
+async function openPoints(io: Io, path: string): Promise<{ chunks: AsyncIterable<Uint8Array>; size?: number; label: string }> {
+  if (path === '-') {
+    const chunks: AsyncIterable<Uint8Array> = io.stdinChunks ? io.stdinChunks() : (async function* () { yield await io.readStdin(); })();
+    return { chunks, label: '<stdin>' };
+  }
+  try {
+    if (io.openFile) return { ...(await io.openFile(path)), label: path };
+    const bytes = await io.readFile(path);
+    return { chunks: (async function* () { yield bytes; })(), size: bytes.length, label: path };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new AdiffError({ kind: 'io', message: `cannot read '${path}': ${why}` });
+  }
+}
+
+/** A progress line on a terminal's stderr, once the run has taken more than a second. */
+export class Progress {
+  private readonly start: number;
+  private last = 0;
+  private drawn = false;
+  constructor(
+    private readonly err: OutStream,
+    private readonly size: number | undefined,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.start = clock();
+  }
+  update(points: number, bytes: number): void {
+    const now = this.clock();
+    const elapsed = now - this.start;
+    if (elapsed < 1000 || now - this.last < 250) return;
+    this.last = now;
+    const rate = points / (elapsed / 1000);
+    let eta = '';
+    if (this.size && bytes > 0 && bytes <= this.size) eta = `, about ${Math.ceil(((this.size - bytes) / bytes) * (elapsed / 1000))} s left`;
+    this.err.write(`\r\x1b[2Kadiff: ${points.toLocaleString('en-US')} points, ${Math.round(rate).toLocaleString('en-US')} points/s${eta}`);
+    this.drawn = true;
+  }
+  clear(): void {
+    if (this.drawn) this.err.write('\r\x1b[2K');
+  }
+}
+
+export async function runBatch(ctx: Context, expr: string | undefined, opts: BatchOptions): Promise<number> {
+  const io = ctx.io;
+  if (opts.trace) throw new AdiffError({ kind: 'usage', message: '--trace shows one point; it cannot be combined with --points' });
+  const inputFormat = opts.inputFormat;
+  if (inputFormat !== undefined && inputFormat !== 'csv' && inputFormat !== 'ndjson') {
+    throw new AdiffError({ kind: 'usage', message: `unknown input format '${inputFormat}'`, hint: '--input-format is csv or ndjson (by default it is detected from the content)' });
+  }
+  const format = opts.format ?? 'ndjson';
+  if (format !== 'ndjson' && format !== 'csv') {
+    throw new AdiffError({ kind: 'usage', message: `unknown output format '${format}'`, hint: '--format is ndjson (one JSON object per point) or csv' });
+  }
+  if (opts.points === '-' && expr === '-') {
+    throw new AdiffError({ kind: 'usage', message: 'the formula and the points cannot both come from standard input', hint: 'give the formula as an argument or with --file' });
+  }
+
+  const lowered = await ctx.load(expr, opts.file);
+  const { graph } = lowered;
+  const { values: defaults, bindings } = collectAssignments(opts.at ?? []);
+  ctx.reportAll([...lowered.warnings, ...unusedBindings(bindings, graph.inputNames)]);
+  const output = lowered.output;
+  const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
+  const mask = reaching(graph.nodes, [output.node]);
+  const needed = graph.inputs.map((id) => mask[id] === 1);
+  const names = graph.inputNames;
+  const kernels = compileKernels(graph, output.node);
+
+  const source = await openPoints(io, opts.points);
+  let bytes = 0;
+  let interrupted = false;
+  let wakeOnInterrupt: (() => void) | undefined;
+  const interruption = new Promise<typeof INTERRUPTED>((resolve) => (wakeOnInterrupt = () => resolve(INTERRUPTED)));
+  const stopListening = io.onInterrupt?.(() => {
+    interrupted = true;
+    wakeOnInterrupt!();
+  });
+  // Counts bytes for the progress line, and stops waiting for input at Ctrl-C (a half-read point is dropped).
+  const counted = (async function* () {
+    const it = source.chunks[Symbol.asyncIterator]();
+    for (;;) {
+      const r = await Promise.race([it.next(), interruption]);
+      if (r === INTERRUPTED) {
+        // Stop reading: a stream is destroyed (a pending read would keep the process alive), others are returned.
+        const stream = source.chunks as { destroy?: () => void };
+        if (typeof stream.destroy === 'function') stream.destroy();
+        else void it.return?.()?.catch?.(() => {});
+        throw r;
+      }
+      if (r.done) return;
+      bytes += r.value.length;
+      yield r.value;
+    }
+  })();
+
+  // Per-point output pieces that do not change: keys are JSON-encoded once.
+  const atList = names.map((_, k) => k).filter((k) => needed[k]);
+  const layout: Layout = {
+    wrt,
+    atList,
+    atPrefix: atList.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
+    gradKeys: wrt.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
+    head: output.name !== undefined ? `,"output":${JSON.stringify(output.name)}` : '',
+  };
+
+  const sink = new Sink(io.stdout);
+  const progress = io.stderr.isTTY ? new Progress(io.stderr, source.size) : undefined;
+  const value = new Float64Array(BLOCK);
+  const gradient = names.map(() => new Float64Array(BLOCK));
+  let done = 0;
+  let failed = 0;
+  let nonFinite = 0;
+
+  try {
+    if (format === 'csv') await sink.write(['value', ...wrt.map((k) => `d/d${names[k]}`)].map(csvField).join(',') + '\n');
+    const reader = readPoints(counted, { names, needed, defaults, format: inputFormat as InputFormat | undefined, blockSize: BLOCK, label: source.label });
+    for await (const block of reader) {
+      kernels.gradientColumns(block.columns, block.count, value, gradient);
+      const lines: string[] = [];
+      const stats = format === 'csv' ? csvLines(layout, block, value, gradient, lines) : ndjsonLines(layout, block, value, gradient, lines);
+      failed += stats.failed;
+      nonFinite += stats.nonFinite;
+      if (format === 'csv') {
+        for (let i = 0; i < block.count; i++) {
+          const error = block.errors[i];
+          if (error !== undefined) ctx.report({ severity: 'error', kind: 'input', message: `${source.label}, line ${block.lines[i]}: ${error}` });
+        }
+      }
+      const text = lines.join('');
+      done += block.count;
+      await sink.write(text);
+      progress?.update(done, bytes);
+      if (sink.closed || interrupted) break;
+    }
+  } catch (e) {
+    if (e !== INTERRUPTED) throw e;
+  } finally {
+    stopListening?.();
+    sink.dispose();
+    progress?.clear();
+  }
+  if (sink.closed) return EXIT.ok; // the reader went away (e.g. `| head -5`): not an error
+  if (interrupted) {
+    io.stderr.write(`adiff: interrupted after ${done} points\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (failed > 0) {
+    ctx.report({ severity: 'warning', kind: 'input', message: `${failed} of ${done} points could not be evaluated; each has an error in its place in the output` });
+    return EXIT.partial;
+  }
+  if (nonFinite > 0 && opts.strict) return EXIT.notFinite;
+  return EXIT.ok;
+}

@@ -1,0 +1,288 @@
+// Reading points for batch evaluation: CSV with a header row of variable names, or NDJSON objects, streamed
+// chunk by chunk into fixed-size blocks of columns (one Float64Array per variable), so memory does not grow
+// with the number of points. A bad point is recorded with its line number and reading goes on.
+import { AdiffError } from '../diagnostics.js';
+
+export type InputFormat = 'csv' | 'ndjson';
+
+/** One block of points: `columns[k][i]` is variable k of point i; `errors[i]` is set for a bad point. */
+export interface Block {
+  count: number;
+  columns: Float64Array[];
+  /** 1-based line of each point in the input (the first line of a quoted multi-line CSV record). */
+  lines: Int32Array;
+  errors: (string | undefined)[];
+  /** CSV only: each variable's field as written, where it is already a valid JSON number (else undefined). */
+  texts?: (string | undefined)[][];
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+export interface PointReaderOptions {
+  /** The variables to read, in the formula's input order. */
+  names: readonly string[];
+  /** Which of them the output needs: a needed variable missing from a point is an error for that point. */
+  needed: readonly boolean[];
+  /** Values for variables a point does not give (from --at). */
+  defaults?: ReadonlyMap<string, number>;
+  format?: InputFormat;
+  blockSize?: number;
+  /** Label for errors about the whole input (`<stdin>` or the file name). */
+  label: string;
+}
+
+const SPECIAL: ReadonlyMap<string, number> = new Map([
+  ['nan', NaN], ['infinity', Infinity], ['+infinity', Infinity], ['-infinity', -Infinity], ['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity],
+]);
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A number as written in a CSV field or an NDJSON string: decimal or scientific, or NaN/Infinity/-Infinity. */
+export function parseNumber(text: string): number | undefined {
+  const v = +text;
+  // Fast path: where `+` gives a number, it accepts our syntax except for hexadecimal/octal/binary forms
+  // (0x1f: excluded by the second character), blanks, spaces around, and `Infinity` (first or last character).
+  const n = text.length;
+  if (v === v && n > 0) {
+    const first = text.charCodeAt(0);
+    const last = text.charCodeAt(n - 1);
+    const second = n > 1 ? text.charCodeAt(1) | 32 : 0;
+    if (((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46) && ((last >= 48 && last <= 57) || last === 46) && second !== 120 && second !== 111 && second !== 98) {
+      return v;
+    }
+  }
+  const t = text.trim();
+  if (NUMBER.test(t)) return +t;
+  return SPECIAL.get(t.toLowerCase());
+}
+
+/** Splits one CSV record into fields, with RFC 4180 quoting ("a ""b""" → a "b"). */
+export function splitCsv(record: string): string[] {
+  if (!record.includes('"')) return record.split(',');
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < record.length; i++) {
+    const ch = record[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (record[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** Whether a CSV record so far has an unclosed quote (the record goes on past a line break). */
+function openQuote(text: string): boolean {
+  let n = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
+  return n % 2 === 1;
+}
+
+/**
+ * Reads points block by block. Throws AdiffError (before any point) when the input as a whole is unusable:
+ * empty, or a CSV header without a column for a needed variable.
+ */
+export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: PointReaderOptions): AsyncGenerator<Block> {
+  const { names, needed } = options;
+  const size = options.blockSize ?? 1024;
+  const n = names.length;
+  const block: Block = {
+    count: 0,
+    columns: names.map(() => new Float64Array(size)),
+    lines: new Int32Array(size),
+    errors: new Array(size).fill(undefined),
+  };
+  const defaultOf = names.map((name) => options.defaults?.get(name));
+  let format = options.format;
+  // CSV: which field holds each variable (-1: none), and how many fields a record has.
+  let fieldOf: number[] | undefined;
+  let width = 0;
+  let pending: { text: string; line: number } | undefined; // a CSV record with an open quote
+
+  const fail = (message: string, hint?: string): never => {
+    throw new AdiffError({ kind: 'input', message: `${options.label}: ${message}`, hint });
+  };
+  const point = (line: number, error?: string) => {
+    const i = block.count++;
+    block.lines[i] = line;
+    block.errors[i] = error;
+    return i;
+  };
+
+  const header = (text: string, line: number) => {
+    const fields = splitCsv(text).map((f) => f.trim());
+    width = fields.length;
+    fieldOf = names.map((name, k) => {
+      const at = fields.indexOf(name);
+      if (at >= 0 && fields.indexOf(name, at + 1) >= 0) fail(`the header (line ${line}) has two columns named '${name}'`);
+      if (at < 0 && needed[k] && defaultOf[k] === undefined) {
+        fail(`the header (line ${line}) has no column for the variable '${name}'`, `the first line names the columns, e.g. ${names.join(',')}`);
+      }
+      return at;
+    });
+  };
+
+  // Field boundaries of the current record, reused (a record without quotes is not split into an array).
+  let starts = new Int32Array(0);
+  let ends = new Int32Array(0);
+  const texts = names.map(() => new Array<string | undefined>(size));
+  block.texts = texts;
+  const csvRecord = (text: string, line: number) => {
+    let fields: string[] | undefined;
+    let count: number;
+    if (text.indexOf('"') >= 0) {
+      fields = splitCsv(text);
+      count = fields.length;
+    } else {
+      if (starts.length !== width) {
+        starts = new Int32Array(width);
+        ends = new Int32Array(width);
+      }
+      count = 0;
+      let from = 0;
+      for (;;) {
+        const comma = text.indexOf(',', from);
+        if (count < width) {
+          starts[count] = from;
+          ends[count] = comma < 0 ? text.length : comma;
+        }
+        count++;
+        if (comma < 0) break;
+        from = comma + 1;
+      }
+    }
+    if (count !== width) {
+      point(line, `expected ${width} values (as in the header), found ${count}`);
+      return;
+    }
+    const i = point(line);
+    for (let k = 0; k < n; k++) {
+      const at = fieldOf![k]!;
+      if (at < 0) {
+        block.columns[k]![i] = defaultOf[k] ?? NaN;
+        texts[k]![i] = undefined;
+        continue;
+      }
+      const field = fields ? fields[at]! : text.slice(starts[at]!, ends[at]!);
+      const v = parseNumber(field);
+      texts[k]![i] = v !== undefined && JSON_NUMBER.test(field) ? field : undefined;
+      if (v === undefined) {
+        if (!needed[k]) {
+          block.columns[k]![i] = NaN;
+          continue;
+        }
+        block.errors[i] = field.trim() === ''
+          ? `no value for '${names[k]}'`
+          : `the value of '${names[k]}' is not a number: ${JSON.stringify(field.trim().slice(0, 40))}`;
+        return;
+      }
+      block.columns[k]![i] = v;
+    }
+  };
+
+  const ndjsonRecord = (text: string, line: number) => {
+    let o: unknown;
+    try {
+      o = JSON.parse(text);
+    } catch {
+      point(line, 'not a JSON object (each line is one object such as {"x": 1, "y": 2})');
+      return;
+    }
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+      point(line, 'not a JSON object (each line is one object such as {"x": 1, "y": 2})');
+      return;
+    }
+    const i = point(line);
+    for (let k = 0; k < n; k++) {
+      const name = names[k]!;
+      let v: number | undefined;
+      if (Object.hasOwn(o, name)) {
+        const raw = (o as Record<string, unknown>)[name];
+        v = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseNumber(raw) : undefined;
+        if (v === undefined) {
+          if (!needed[k]) v = NaN;
+          else {
+            block.errors[i] = `the value of '${name}' is not a number: ${JSON.stringify(raw)?.slice(0, 40)}`;
+            return;
+          }
+        }
+      } else {
+        v = defaultOf[k];
+        if (v === undefined) {
+          if (needed[k]) {
+            block.errors[i] = `no value for '${name}'`;
+            return;
+          }
+          v = NaN;
+        }
+      }
+      block.columns[k]![i] = v;
+    }
+  };
+
+  let sawAnything = false;
+  const handle = (text: string, line: number) => {
+    if (pending) {
+      pending.text += '\n' + text;
+      if (openQuote(pending.text)) return;
+      const record = pending;
+      pending = undefined;
+      if (fieldOf === undefined) header(record.text, record.line);
+      else csvRecord(record.text, record.line);
+      return;
+    }
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return; // blank lines are not points
+    if (!sawAnything) {
+      sawAnything = true;
+      format ??= text.trimStart().startsWith('{') ? 'ndjson' : 'csv';
+    }
+    if (format === 'ndjson') ndjsonRecord(text, line);
+    else if (text.indexOf('"') >= 0 && openQuote(text)) pending = { text, line };
+    else if (fieldOf === undefined) header(text, line);
+    else csvRecord(text, line);
+  };
+
+  // Lines (LF or CRLF) are split here, chunk by chunk, in a plain loop: one `yield` per block, not per line.
+  const decoder = new TextDecoder('utf-8'); // drops a BOM; invalid bytes become U+FFFD and that point fails
+  let rest = '';
+  let lineNo = 0;
+  for await (const chunk of chunks) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      handle(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl), ++lineNo);
+      start = nl + 1;
+      if (block.count === size) {
+        yield block;
+        block.count = 0;
+      }
+    }
+    rest = text.slice(start);
+    // A partial block goes out at the end of each chunk, so points piped in slowly are answered as they come.
+    if (block.count > 0) {
+      yield block;
+      block.count = 0;
+    }
+  }
+  rest += decoder.decode();
+  if (rest !== '') handle(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
+  if (block.count === size) {
+    yield block;
+    block.count = 0;
+  }
+  if (pending) {
+    if (fieldOf === undefined) fail(`the header (line ${pending.line}) has an unclosed quote`);
+    point(pending.line, 'unclosed quote: the record runs to the end of the input');
+  }
+  if (!sawAnything) fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
+  if (block.count > 0) yield block;
+}

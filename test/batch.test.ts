@@ -1,0 +1,229 @@
+// `adiff eval --points`: streaming batch evaluation, in-process with fake streams, plus a few real processes.
+// Expected numbers are hand-derived (f = ln x1 + x1 x2 - sin x2; ∂1 = 1/x1 + x2; ∂2 = x1 - cos x2).
+import { EventEmitter } from 'node:events';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import type { Io } from '../src/cli/io.js';
+import { parseNumber, readPoints, splitCsv } from '../src/cli/points.js';
+import { Progress } from '../src/cli/batch.js';
+import { fakeIo, run } from './helpers/cli.js';
+
+const E1 = 'ln(x1)+x1*x2-sin(x2)';
+const f = (a: number, b: number) => Math.log(a) + a * b - Math.sin(b);
+const g = (a: number, b: number) => [1 / a + b, a - Math.cos(b)];
+const lines = (s: string) => s.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+const num = (v: unknown) => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : (v as number));
+
+describe('reading points', () => {
+  it('parses numbers strictly, with NaN and infinities', () => {
+    expect(parseNumber('2.5')).toBe(2.5);
+    expect(parseNumber('-1e-3')).toBe(-0.001);
+    expect(parseNumber('.5')).toBe(0.5);
+    expect(parseNumber(' 7 ')).toBe(7);
+    expect(parseNumber('NaN')).toBeNaN();
+    expect(parseNumber('Infinity')).toBe(Infinity);
+    expect(parseNumber('-Infinity')).toBe(-Infinity);
+    expect(parseNumber('-inf')).toBe(-Infinity);
+    for (const bad of ['', ' ', '0x10', '0b1', '0o7', '1_000', 'abc', '1e', '--1', '1,5']) expect(parseNumber(bad), bad).toBeUndefined();
+  });
+
+  it('splits quoted CSV fields', () => {
+    expect(splitCsv('a,"b,c","d ""e"""')).toEqual(['a', 'b,c', 'd "e"']);
+    expect(splitCsv('1,2,')).toEqual(['1', '2', '']);
+  });
+
+  it('gives the same points however the bytes are split into chunks (BOM, CRLF, UTF-8, quotes)', async () => {
+    const text = '\uFEFFθ,"x,name",y\r\n1,"2",3\r\n\r\n"4",5,"6\r\n7"\r\n-1,NaN,Infinity';
+    const bytes = new TextEncoder().encode(text);
+    const collect = async (chunks: Uint8Array[]) => {
+      const out: string[] = [];
+      async function* gen() {
+        yield* chunks;
+      }
+      for await (const b of readPoints(gen(), { names: ['θ', 'y'], needed: [true, true], label: 't', blockSize: 2 })) {
+        for (let i = 0; i < b.count; i++) out.push(`${b.lines[i]}:${b.errors[i] ?? `${b.columns[0]![i]},${b.columns[1]![i]}`}`);
+      }
+      return out;
+    };
+    const whole = await collect([bytes]);
+    expect(whole).toEqual(['2:1,3', "4:the value of 'y' is not a number: \"6\\n7\"", '6:-1,Infinity']);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      expect(await collect([bytes.slice(0, cut), bytes.slice(cut)]), `cut at ${cut}`).toEqual(whole);
+    }
+    expect(await collect([...bytes].map((b) => Uint8Array.of(b)))).toEqual(whole);
+  });
+});
+
+describe('adiff eval --points', () => {
+  it('evaluates every CSV point in order; extra columns are ignored; bad points give error lines', async () => {
+    const csv = 'x2,note,x1\n5,"a, b",2\n0,,1\n2,x,-1\n1,y,abc\n1,z\n\n';
+    const t = await run(['eval', E1, '--points', 'p.csv'], { files: { 'p.csv': csv } });
+    expect(t.code).toBe(1);
+    const out = lines(t.stdout);
+    expect(out).toHaveLength(5);
+    expect(Object.keys(out[0])).toEqual(['at', 'value', 'gradient']);
+    expect(out[0].at).toEqual({ x1: 2, x2: 5 });
+    expect(out[0].value).toBeCloseTo(f(2, 5), 12);
+    expect(out[0].gradient.x1).toBeCloseTo(g(2, 5)[0]!, 12);
+    expect(out[0].gradient.x2).toBeCloseTo(g(2, 5)[1]!, 12);
+    expect(out[1].value).toBe(0); // ln 1 + 0 - sin 0
+    expect(out[1].gradient).toEqual({ x1: 1, x2: 0 }); // 1/1 + 0, 1 - cos 0
+    expect(out[2].value).toBe('NaN'); // ln(-1)
+    expect(out[2].gradient.x1).toBeCloseTo(1, 14); // 1/(-1) + 2
+    expect(out[3]).toEqual({ error: { kind: 'input', message: `the value of 'x1' is not a number: "abc"`, line: 5 } });
+    expect(out[4].error.line).toBe(6);
+    expect(out[4].error.message).toMatch(/expected 3 values/);
+    expect(t.stderr).toMatch(/2 of 5 points could not be evaluated/);
+  });
+
+  it('reads NDJSON (detected, or forced), with string NaN/Infinity, and reports missing variables', async () => {
+    const nd = '{"x1": 1, "x2": 0}\n{"x1": "Infinity", "x2": 1, "z": true}\n{"x2": 1}\n[1,2]\n{"x1": 1, "x2": null}\n';
+    for (const extra of [[], ['--input-format', 'ndjson']]) {
+      const t = await run(['eval', E1, '--points', '-', ...extra], { stdin: nd });
+      expect(t.code).toBe(1);
+      const out = lines(t.stdout);
+      expect(out).toHaveLength(5);
+      expect(out[0].value).toBe(0);
+      expect(out[1].at.x1).toBe('Infinity');
+      expect(num(out[1].value)).toBe(Infinity); // ln ∞ + ∞·1 - sin 1
+      expect(out[2].error).toEqual({ kind: 'input', message: "no value for 'x1'", line: 3 });
+      expect(out[3].error.message).toMatch(/not a JSON object/);
+      expect(out[4].error.message).toMatch(/'x2' is not a number/);
+    }
+  });
+
+  it('writes CSV with --format csv, and takes --wrt and --at defaults', async () => {
+    const t = await run(['eval', E1, '--points', 'p.csv', '--format', 'csv', '--wrt', 'x2', '--at', 'x2=0'], { files: { 'p.csv': 'x1\n1\n2\n' } });
+    expect(t.code).toBe(0);
+    // x2 = 0: f = ln x1, ∂f/∂x2 = x1 - 1
+    expect(t.stdout).toBe(`value,d/dx2\n0,0\n${Math.log(2)},1\n`);
+  });
+
+  it('names the output of a program and exits 3 with --strict on a non-finite result', async () => {
+    const t = await run(['eval', 'y = sqrt(x)', '--points', 'p.csv', '--strict'], { files: { 'p.csv': 'x\n4\n0\n' } });
+    expect(t.code).toBe(3);
+    const out = lines(t.stdout);
+    expect(out[0]).toEqual({ at: { x: 4 }, output: 'y', value: 2, gradient: { x: 0.25 } });
+    expect(out[1]).toEqual({ at: { x: 0 }, output: 'y', value: 0, gradient: { x: 'Infinity' } });
+  });
+
+  it('rejects unusable input as a whole with exit 2', async () => {
+    const missing = await run(['eval', E1, '--points', 'p.csv'], { files: { 'p.csv': 'x1,y\n1,2\n' } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no column for the variable 'x2'/);
+    expect(missing.stdout).toBe('');
+    expect((await run(['eval', E1, '--points', 'p.csv'], { files: { 'p.csv': '\n\n' } })).stderr).toMatch(/no points/);
+    expect((await run(['eval', E1, '--points', 'nope.csv'])).stderr).toMatch(/cannot read 'nope.csv': no such file/);
+    expect((await run(['eval', E1, '--points', 'p.csv', '--input-format', 'xml'], { files: { 'p.csv': 'x1,x2\n' } })).code).toBe(2);
+    expect((await run(['eval', E1, '--points', 'p.csv', '--trace'], { files: { 'p.csv': 'x1,x2\n' } })).code).toBe(2);
+  });
+
+  it('stops quietly (exit 0) when stdout is closed by its reader', async () => {
+    const { io } = fakeIo();
+    const stdout = Object.assign(new EventEmitter(), {
+      writes: 0,
+      write(_s: string) {
+        if (++this.writes === 2) queueMicrotask(() => this.emit('error', Object.assign(new Error('EPIPE'), { code: 'EPIPE' })));
+        return true;
+      },
+    });
+    let served = 0;
+    const big: Io = {
+      ...io,
+      stdout,
+      openFile: async () => ({
+        chunks: (async function* () {
+          yield new TextEncoder().encode('x1,x2\n');
+          for (served = 0; served < 1000; served++) yield new TextEncoder().encode('1,2\n'.repeat(100));
+        })(),
+      }),
+    };
+    expect(await main(['eval', E1, '--points', 'big.csv'], big)).toBe(0);
+    expect(served).toBeLessThan(10);
+  });
+
+  it('waits for drain when stdout is full, keeping every line in order', async () => {
+    const { io } = fakeIo();
+    let text = '';
+    const stdout = Object.assign(new EventEmitter(), {
+      write(s: string) {
+        text += s;
+        setTimeout(() => stdout.emit('drain'), 1);
+        return false;
+      },
+    });
+    const csv = 'x1,x2\n' + Array.from({ length: 3000 }, (_, i) => `${i + 1},0\n`).join('');
+    expect(await main(['eval', E1, '--points', 'p.csv'], { ...io, stdout, readFile: async () => new TextEncoder().encode(csv) })).toBe(0);
+    const out = lines(text);
+    expect(out).toHaveLength(3000);
+    out.forEach((o, i) => expect(o.at.x1).toBe(i + 1));
+  });
+
+  it('stops on Ctrl-C with exit 130 after writing every finished line', async () => {
+    const { io, out, err } = fakeIo();
+    let interrupt: (() => void) | undefined;
+    const stdin = (async function* () {
+      yield new TextEncoder().encode('x1,x2\n1,2\n2,3\n');
+      interrupt!();
+      await new Promise(() => {}); // the input never ends: Ctrl-C must not wait for it
+    })();
+    const code = await main(['eval', E1, '--points', '-'], { ...io, stdinChunks: () => stdin, onInterrupt: (h) => ((interrupt = h), () => (interrupt = undefined)) });
+    expect(code).toBe(130);
+    expect(lines(out())).toHaveLength(2);
+    expect(err()).toMatch(/interrupted after 2 points/);
+    expect(interrupt).toBeUndefined(); // the handler was removed
+  });
+
+  it('draws progress only after a second, and clears it', () => {
+    let now = 0;
+    let text = '';
+    const p = new Progress({ write: (s: string) => (text += s), isTTY: true }, 1000, () => now);
+    now = 500;
+    p.update(10, 100);
+    expect(text).toBe('');
+    now = 2000;
+    p.update(1000, 250);
+    // 1000 points in 2 s; 750 bytes left at 250 bytes per 2 s
+    expect(text).toBe('\r\x1b[2Kadiff: 1,000 points, 500 points/s, about 6 s left');
+    p.clear();
+    expect(text.endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  it('never writes progress when stderr is not a terminal', async () => {
+    const t = await run(['eval', E1, '--points', 'p.csv'], { files: { 'p.csv': 'x1,x2\n1,2\n' } });
+    expect(t.stderr).toBe('');
+  });
+});
+
+describe('adiff eval --points, real processes', () => {
+  const bin = join(__dirname, '..', 'bin', 'adiff.js');
+  const dir = mkdtempSync(join(tmpdir(), 'adiff-batch-'));
+  const big = join(dir, 'big.csv');
+  writeFileSync(big, 'x1,x2\n' + '1.5,2.5\n'.repeat(200000));
+
+  it('ends quietly with exit 0 when `head` closes the pipe early', () => {
+    const shown = spawnSync('bash', ['-c', `node "${bin}" eval "${E1}" --points "${big}" | head -n 3; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(shown.stdout.trim().split('\n')).toHaveLength(4);
+    expect(shown.stdout).toMatch(/status=0/);
+    expect(shown.stderr).toBe('');
+  });
+
+  it('stops on SIGINT with exit 130, having written the lines it finished', async () => {
+    const child = spawn('node', [bin, 'eval', E1, '--points', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.write('x1,x2\n1,2\n2,3\n');
+    while (stdout.split('\n').length < 3) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(130);
+    expect(lines(stdout)).toHaveLength(2);
+    expect(stderr).toMatch(/interrupted after 2 points/);
+  });
+});
