@@ -46,7 +46,8 @@ describe('printProgram: minimal parentheses that re-parse to the same AST', () =
     ['2(E5)', '2(E5)'],
     ['0(xa)', '0(xa)'], // 0xa would be a hexadecimal literal
     ['0(b1)', '0(b1)'],
-    ['2(_x)', '2(_x)'], // 2_x would be a number with a digit separator
+    ['2(_x)', '2_x'], // the coefficient 2 times the name _x
+    ['2(_1)', '2(_1)'], // 2_1 would be a number with a digit separator
     ['2e', '2e'], // 2 times the constant e
     ['2.5e1x', '2.5e1x'],
     ['--x', '--x'],

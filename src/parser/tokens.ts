@@ -34,10 +34,11 @@ export const Newline = createToken({ name: 'Newline', pattern: /\r\n|\r|\n/, lin
 
 /** `0x10`, `0b101`, `0o17`: not part of the language; matched so the error can say so. */
 export const RadixNumber = createToken({ name: 'RadixNumber', pattern: /0[xXbBoO][0-9a-fA-F]+/ });
-/** `1_000`: digit separators are not part of the language; matched so the error can say so. */
+/** `1_000`: digit separators are not part of the language; matched so the error can say so. A digit must follow
+ * the underscores: `2_x` is the coefficient 2 times the name `_x`, not a malformed number. */
 export const SeparatedNumber = createToken({
   name: 'SeparatedNumber',
-  pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?_[0-9_]*/,
+  pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:_+\d)[0-9_]*/,
 });
 /** `2`, `2.5`, `.5`, `1e-3`, `1.5E+10`. The exponent needs digits, so `2e` is `2` then the name `e`. */
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/ });

@@ -24,7 +24,7 @@ const numberText = fc.oneof(
   fc.nat(100000).map(String),
   fc.double({ min: 0, max: 1e300, noNaN: true }).map(String),
 );
-const anyName = fc.constantFrom('x', 'y', 'z', 'e', 'pi', 'θ', 'α_1', '_a', 'e1', 'E2', 'xa', 'b1', 'o7', 'x_1', 'sin', '__proto__', 'constructor');
+const anyName = fc.constantFrom('x', 'y', 'z', 'e', 'pi', 'θ', 'α_1', '_a', '_1', 'e1', 'E2', 'xa', 'b1', 'o7', 'x_1', 'sin', '__proto__', 'constructor');
 
 export const anyExpr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
   e: fc.oneof(
