@@ -10,6 +10,7 @@ import { hessianAt, hvpAt } from '../src/autodiff/hessian.js';
 import { jacobianAt, jvpAt, vjpAt } from '../src/autodiff/jacobian.js';
 import { printGraph } from '../src/autodiff/symbolic.js';
 import { derivativesAlong } from '../src/autodiff/taylor.js';
+import { GraphBuilder } from '../src/autodiff/graph.js';
 
 const load = (text: string): Lowered => lower(parse(text));
 const close = (actual: number, expected: number, rel = 1e-12) =>
@@ -296,6 +297,12 @@ describe('derivatives of any order (Taylor mode)', () => {
     closeAll(along('x^3', [-2], 4), [-8, 12, -12, 6, 0]);
   });
 
+  test('a tiny constant exponent does not cancel away: d/dx x^(1e-20) = 1e-20·x^(1e-20 - 1)', () => {
+    const d = along('x^1e-20', [2], 2);
+    close(d[1]!, 1e-20 * 2 ** (1e-20 - 1), 1e-14);
+    close(d[2]!, 1e-20 * (1e-20 - 1) * 2 ** (1e-20 - 2), 1e-14);
+  });
+
   test('variable exponents: x^x at 1 (1, 1, 2, 3, 8, 10, 54, -42, 944), x^n with n an input, 2^x', () => {
     closeAll(along('x^x', [1], 8), [1, 1, 2, 3, 8, 10, 54, -42, 944], 1e-12);
     // along x with n = 3 held fixed, even at x < 0 (ln(x) is never needed)
@@ -328,6 +335,52 @@ describe('derivatives of any order (Taylor mode)', () => {
       for (let k = 0; k <= 6; k++) {
         const g = higherDerivativeGraph(l.graph, l.output.node, new Array(k).fill(0));
         close(taylor[k]!, evaluate(g.graph, pt)[g.node]!, 1e-9);
+      }
+    }
+  });
+});
+
+describe('the simplifying builder moves signs only where IEEE arithmetic gives the same number', () => {
+  test('a + (-b) → a - b, (-a)*b → -(a*b), a/(-b) → -(a/b), a + (-2) → a - 2, 2*(3*x) → 6*x', () => {
+    const b = new GraphBuilder(true);
+    const k = b.ops();
+    const [x, y] = [b.input('x'), b.input('y')];
+    const shape = (id: number) => {
+      const n = b.nodes[id]!;
+      return n.kind === 'op' ? `${n.op}(${n.args.map((a) => shape(a)).join(',')})` : n.kind === 'input' ? n.name : String(n.value);
+    };
+    expect(shape(k.add(x, k.neg(y)))).toBe('sub(x,y)');
+    expect(shape(k.add(k.neg(x), y))).toBe('sub(y,x)');
+    expect(shape(k.sub(x, k.neg(y)))).toBe('add(x,y)');
+    expect(shape(k.mul(k.neg(x), y))).toBe('neg(mul(x,y))');
+    expect(shape(k.mul(k.neg(x), k.neg(y)))).toBe('mul(x,y)');
+    expect(shape(k.div(x, k.neg(y)))).toBe('neg(div(x,y))');
+    expect(shape(k.add(x, k.num(-2)))).toBe('sub(x,2)');
+    expect(shape(k.sub(x, k.num(-2)))).toBe('add(x,2)');
+    expect(shape(k.mul(k.num(-3), x))).toBe('neg(mul(3,x))');
+    expect(shape(k.mul(k.num(2), k.mul(k.num(3), x)))).toBe('mul(6,x)');
+  });
+
+  test('the sign moves are exact: the same numbers as the plain expressions, zeros and infinities included', () => {
+    const values = [0, -0, 1, -2.5, 1e-310, 3e300, Infinity, -Infinity, NaN, 0.1, 7];
+    const forms: [string, (a: number, b: number) => number][] = [
+      ['x + -y', (a, b) => a + -b],
+      ['-x + y', (a, b) => -a + b],
+      ['x - -y', (a, b) => a - -b],
+      ['-x*y', (a, b) => -a * b],
+      ['x*-y', (a, b) => a * -b],
+      ['-x/y', (a, b) => -a / b],
+      ['x/-y', (a, b) => a / -b],
+      ['x + -2', (a) => a + -2],
+    ];
+    for (const [text, plain] of forms) {
+      const l = load(text);
+      const d = derivativeGraph(l.graph, l.output.node, []); // the copy through the simplifying builder
+      for (const a of values) for (const c of values) {
+        const xs = l.graph.inputNames.map((n) => (n === 'x' ? a : c));
+        const got = evaluate(d.graph, xs)[d.value]!;
+        const want = plain(a, c);
+        expect(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)), `${text} at ${a}, ${c}: ${got} vs ${want}`).toBe(true);
       }
     }
   });

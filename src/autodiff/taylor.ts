@@ -21,7 +21,8 @@
 //   add, sub, neg   coefficient-wise
 //   mul             c_k = Σ_{j=0..k} a_j b_{k-j}
 //   div             c_k = (a_k - Σ_{j=1..k} b_j c_{k-j}) / b_0
-//   powc (a^r)      c_k = Σ_{j=1..k} ((r+1)j - k) a_j c_{k-j} / (k a_0)     from c'·a = r·a'·c
+//   powc (a^r)      c_k = Σ_{j=1..k} (r·j - (k-j)) a_j c_{k-j} / (k a_0)     from c'·a = r·a'·c
+//                   (written r·j - (k-j), not (r+1)j - k, so that a tiny r does not cancel away)
 //   pow  (a^y)      exp(y·ln a): L = ln a by L_k = (a_k - (1/k) Σ_{j=1..k-1} j L_j a_{k-j}) / a_0,
 //                   P = y·L (Cauchy), w_k = (1/k) Σ_{j=1..k} j P_j w_{k-j}
 //
@@ -91,7 +92,7 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
     const a0 = at(a, 0);
     if (a0 !== 0) {
       let s = 0;
-      for (let j = 1; j <= k; j++) s += m(((r + 1) * j - k) * at(a, j), at(i, k - j));
+      for (let j = 1; j <= k; j++) s += m((r * j - (k - j)) * at(a, j), at(i, k - j));
       return s === 0 ? 0 : s / (k * a0);
     }
     if (Number.isInteger(r) && r >= 0) {
@@ -113,7 +114,7 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
       if (jj === 0) d[0] = Math.pow(b(0), r);
       else {
         let s = 0;
-        for (let q = 1; q <= jj; q++) s += m(((r + 1) * q - jj) * b(q), d[jj - q]!);
+        for (let q = 1; q <= jj; q++) s += m((r * q - (jj - q)) * b(q), d[jj - q]!);
         d[jj] = s === 0 ? 0 : s / (jj * b(0));
       }
       return d[jj]!;
