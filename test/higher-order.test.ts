@@ -345,9 +345,9 @@ describe('the simplifying builder moves signs only where IEEE arithmetic gives t
     const b = new GraphBuilder(true);
     const k = b.ops();
     const [x, y] = [b.input('x'), b.input('y')];
-    const shape = (id: number) => {
+    const shape = (id: number): string => {
       const n = b.nodes[id]!;
-      return n.kind === 'op' ? `${n.op}(${n.args.map((a) => shape(a)).join(',')})` : n.kind === 'input' ? n.name : String(n.value);
+      return n.kind === 'op' ? `${n.op}(${n.args.map((a): string => shape(a)).join(',')})` : n.kind === 'input' ? n.name : String(n.value);
     };
     expect(shape(k.add(x, k.neg(y)))).toBe('sub(x,y)');
     expect(shape(k.add(k.neg(x), y))).toBe('sub(y,x)');
