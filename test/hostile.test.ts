@@ -138,6 +138,18 @@ describe('deep nesting', () => {
     }
   });
 
+  it('a trace of a 20,000-deep chain stays linear in size: long source excerpts keep their two ends', async () => {
+    // Every one of the 20,000 nested nodes spans nearly the whole text: full excerpts would be 2*10^8 characters.
+    const text = '-'.repeat(20000) + 'x';
+    const t = await run(['eval', text, '--at', 'x=2', '--trace', '--json']);
+    expect(t.code).toBe(0);
+    const rows = json(t).trace as { source: string; definition: string }[];
+    expect(rows.length).toBe(20001);
+    expect(Math.max(...rows.map((r) => r.source.length))).toBeLessThanOrEqual(123);
+    expect(rows[rows.length - 1]!.source).toBe(`${'-'.repeat(60)} … ${'-'.repeat(59)}x`);
+    expect(rows.find((r) => r.definition === 'v3 = -v2')!.source).toBe('---x'); // short ones are whole
+  });
+
   it('100,000 unary minus signs, or a 10,000-level power tower, need no recursion', async () => {
     const minus = await run(['eval', '-'.repeat(100000) + 'x', '--at', 'x=3', '--json']);
     expect(json(minus)).toMatchObject({ value: 3, gradient: { x: 1 } }); // an even number of signs

@@ -61,6 +61,25 @@ export function definitionOf(graph: Graph, id: NodeId, labels: Map<NodeId, strin
   }
 }
 
+/** The longest source excerpt a row shows; longer ones keep their start and end around ' … '. */
+export const MAX_EXCERPT = 120;
+
+/**
+ * The source of a node, whitespace collapsed, at most about MAX_EXCERPT characters: each of the n nested nodes of
+ * a deep chain (`- - - ... x`) spans nearly the whole text, so full excerpts would make a trace O(n²) long.
+ */
+function excerpt(text: string, start: number, end: number): string {
+  const half = MAX_EXCERPT / 2;
+  const clean = (s: string) => s.replace(/\s+/g, ' ');
+  if (end - start <= MAX_EXCERPT + 3) return clean(text.slice(start, end));
+  // Do not split a surrogate pair at either cut.
+  let a = start + half;
+  if (/[\ud800-\udbff]/.test(text[a - 1] ?? '')) a++;
+  let b = end - half;
+  if (/[\udc00-\udfff]/.test(text[b] ?? '')) b--;
+  return `${clean(text.slice(start, a))} … ${clean(text.slice(b, end))}`;
+}
+
 /** The trace of one point: one row per input and per operation of the effective subgraph. */
 export function traceRows(lowered: Lowered, result: PointResult): TraceRow[] {
   const { graph, source } = lowered;
@@ -78,7 +97,7 @@ export function traceRows(lowered: Lowered, result: PointResult): TraceRow[] {
       label: labels.get(id)!,
       names: own,
       definition: `${labels.get(id)!} = ${definitionOf(graph, id, labels)}`,
-      source: span ? source.text.slice(span.start, span.end).replace(/\s+/g, ' ') : '',
+      source: span ? excerpt(source.text, span.start, span.end) : '',
       value: result.values[id]!,
       derivative: result.mask[id] ? result.sensitivity[id]! : 0,
     });
