@@ -1,0 +1,33 @@
+// Real subprocess runs for pipes: a reader that goes away (`| head -c1`, a closed pipe) ends adiff quietly.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin/adiff.js', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'adiff-pipes-'));
+// A formula whose --trace is about 1.5 MB: far more than a pipe buffer holds.
+const file = join(tmp, 'sum.txt');
+writeFileSync(file, Array.from({ length: 20000 }, (_, i) => `sin(${i}x)`).join(' + '));
+
+describe('a closed stdout pipe ends quietly', () => {
+  it('piping a long trace into head -c1: adiff exits 0 with nothing on stderr', () => {
+    const script = `"${process.execPath}" "${bin}" eval --file "${file}" --at x=1 --trace 2>"${tmp}/err.txt" | head -c1 >/dev/null; echo "\${PIPESTATUS[0]}"; cat "${tmp}/err.txt"`;
+    const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const [status, ...stderr] = r.stdout.split('\n');
+    expect(status).toBe('0');
+    expect(stderr.join('\n').trim()).toBe('');
+  }, 60000);
+
+  it('a reader that closes the pipe before the output is written: exit 0, no EPIPE, no stack trace', async () => {
+    const child = spawn(process.execPath, [bin, 'eval', '--file', file, '--at', 'x=1', '--trace', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the read end goes away at once
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 60000);
+});
