@@ -52,7 +52,15 @@ describe('adiff hessian', () => {
     expect(out.value).toBe(30);
     expect(out.hessian).toEqual({ y: { y: 4, x: 10 }, x: { y: 10, x: 6 } });
     expect(out.trace.map((r: { node: string }) => r.node)).toEqual(['v-1', 'v0', 'v1', 'v2', 'v3']);
+    // The forward-over-reverse table along the first --wrt variable (y): the gradient entries carry column y.
+    const fr = out.forwardOverReverse;
+    expect(fr.wrt).toBe('y');
+    const row = (name: string) => fr.trace.find((r: { names: string[] }) => r.names.includes(name));
+    expect(row('∂g/∂y').tangent).toBe(4);
+    expect(row('∂g/∂x').tangent).toBe(10);
+    expect(row('g').tangent).toBe(out.gradient.y);
     const human = await adiff(['hessian', 'x^3', '--at', 'x=2', '--trace']);
+    expect(human.stdout).toContain('forward-over-reverse sweep along x');
     expect(human.stdout).toContain('adjoint ∂f/∂v');
     expect(human.stdout).toContain('∂f/∂x = 12');
   });

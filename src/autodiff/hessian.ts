@@ -6,6 +6,7 @@ import { derivativeGraph, type DerivativeGraph } from './derivative.js';
 import { evaluate, linearize } from './evaluate.js';
 import { forwardSweep, unitDirection } from './forward.js';
 import { reaching, type Graph, type NodeId } from './graph.js';
+import { definitionOf } from './trace.js';
 
 export interface SecondOrder {
   value: number;
@@ -55,4 +56,48 @@ export function hessianAt(graph: Graph, output: NodeId, x: ArrayLike<number>, wr
     }
   });
   return { value: values[derivative.value]!, gradient: derivative.partials.map((p) => values[p]!), derivative, hessian };
+}
+
+export interface SecondOrderRow {
+  /** Wengert label in the gradient graph: inputs v-1, v0, operations w1, w2, … */
+  label: string;
+  definition: string;
+  /** `∂f/∂x` where the node is a gradient entry, `f` where it is the value. */
+  names: string[];
+  value: number;
+  /** Tangent along the direction: for gradient entries, a column of the Hessian (H·d). */
+  tangent: number;
+}
+
+/**
+ * The forward-over-reverse table: every node of the gradient's derivative graph with its value and its tangent
+ * along `direction` (one forward sweep), so the Hessian column appears in the rows of the gradient entries.
+ */
+export function secondOrderTrace(graph: Graph, output: NodeId, x: ArrayLike<number>, direction: ArrayLike<number>, outputName = 'f'): SecondOrderRow[] {
+  const { derivative, mask, values, partials } = gradientGraphAt(graph, output, x);
+  const g = derivative.graph;
+  const tangent = forwardSweep(g, partials, direction, mask);
+  const labels = new Map<NodeId, string>();
+  const n = g.inputs.length;
+  g.inputs.forEach((id, k) => labels.set(id, `v${k - n + 1}`));
+  let next = 1;
+  g.nodes.forEach((node, id) => {
+    if (node.kind === 'op' && mask[id]) labels.set(id, `w${next++}`);
+  });
+  const names = new Map<NodeId, string[]>();
+  const name = (id: NodeId, text: string) => names.set(id, [...(names.get(id) ?? []), text]);
+  name(derivative.value, outputName);
+  derivative.partials.forEach((p, k) => name(p, `∂${outputName}/∂${g.inputNames[k]}`));
+  const rows: SecondOrderRow[] = [];
+  g.nodes.forEach((node, id) => {
+    if (node.kind === 'const' || !mask[id]) return;
+    rows.push({
+      label: labels.get(id)!,
+      definition: `${labels.get(id)!} = ${definitionOf(g, id, labels)}`,
+      names: node.kind === 'input' ? [node.name, ...(names.get(id) ?? [])] : names.get(id) ?? [],
+      value: values[id]!,
+      tangent: tangent[id]!,
+    });
+  });
+  return rows;
 }

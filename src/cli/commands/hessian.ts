@@ -2,12 +2,14 @@
 // per variable over the gradient's derivative graph), symmetric by construction.
 import type { Command } from 'commander';
 import { gradientAt } from '../../autodiff/gradient.js';
-import { hessianAt } from '../../autodiff/hessian.js';
+import { hessianAt, secondOrderTrace, type SecondOrderRow } from '../../autodiff/hessian.js';
+import { unitDirection } from '../../autodiff/forward.js';
 import type { Context } from '../context.js';
 import { parseNameList } from '../options.js';
 import { resolveSingleOutput } from '../outputs.js';
 import { pointFor } from '../point.js';
-import { renderGradient } from '../render/human.js';
+import { formatNumber, renderGradient, styleNumber } from '../render/human.js';
+import { renderTable } from '../render/table.js';
 import { obj, stringify, type Json } from '../render/json.js';
 import { renderMatrix } from '../render/matrix.js';
 import { pointCommand, strictExit, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
@@ -27,6 +29,8 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
   const gradient = wrt.map((k) => r.gradient[k]!);
   const first = opts.trace ? gradientAt(lowered, x, { output: output.node }) : undefined;
   const rows = first ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
+  // The forward-over-reverse table along the first variable: the gradient graph with values and tangents.
+  const second = opts.trace && wrt.length > 0 ? secondOrderTrace(graph, output.node, x, unitDirection(graph, wrt[0]!), output.label) : undefined;
   if (ctx.json) {
     const entries: [string, Json][] = [
       ['value', r.value],
@@ -34,10 +38,15 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
       ['hessian', obj(names.map((n, i) => [n, obj(names.map((m, j) => [m, r.hessian[i]![j]!]))]))],
     ];
     if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
+    if (second) {
+      const rowsJson = second.map((r) => obj([['node', r.label], ['names', r.names], ['definition', r.definition], ['value', r.value], ['tangent', r.tangent]]));
+      entries.push(['forwardOverReverse', obj([['wrt', names[0]!], ['trace', rowsJson]])]);
+    }
     ctx.print(stringify(obj(entries)) + '\n');
   } else {
     const f = output.label;
     if (rows) ctx.print(traceText(ctx, `first-order sweep (reverse): adjoints ∂${f}/∂v`, rows, 'reverse', f, undefined));
+    if (second) ctx.print(renderSecondOrder(ctx, second, names[0]!));
     ctx.print(renderGradient(ctx.out, f, r.value, names, gradient));
     ctx.print(`\n${ctx.out.bold(`Hessian ∂²${f}/∂row∂column:`)}\n`);
     ctx.print(renderMatrix(ctx.out, '', names, names, r.hessian));
@@ -45,9 +54,26 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
   return strictExit(opts.strict, [r.value, ...gradient, ...r.hessian.flat()]);
 }
 
+/** The gradient graph with values and tangents along one variable; the ∂f/∂· rows carry a Hessian column. */
+function renderSecondOrder(ctx: Context, rows: SecondOrderRow[], wrt: string): string {
+  const c = ctx.out;
+  const title = c.bold(`forward-over-reverse sweep along ${wrt}: the gradient as a graph (w1, w2, …), tangents ∂w/∂${wrt}`);
+  const table = renderTable(
+    [
+      { header: 'definition', style: (p) => c.cyan(p), maxWidth: 40 },
+      { header: 'name', style: (p) => c.magenta(p), maxWidth: 16 },
+      { header: 'value', align: 'right', style: (p, raw) => styleNumber(c, p, Number(raw)) },
+      { header: `tangent ∂w/∂${wrt}`, align: 'right', style: (p, raw) => styleNumber(c, p, Number(raw)) },
+    ],
+    rows.map((r) => [r.definition, r.names.join(', '), formatNumber(r.value), formatNumber(r.tangent)]),
+    (s) => c.underline(s),
+  );
+  return `${title}\n${table}\n`;
+}
+
 export function registerHessian(program: Command, run: Runner): void {
   pointCommand(program, 'hessian', 'value, gradient and exact Hessian (second partial derivatives) at a point', {
-    trace: 'show the first-order sweep (the Wengert list with adjoints) the Hessian builds on',
+    trace: 'show the first-order sweep and the forward-over-reverse sweep along the first variable',
   })
     .option('--wrt <names>', 'only these variables, in this order (default: every variable)')
     .addHelpText(
