@@ -15,7 +15,7 @@ export { derivativeGraph, derivativesGraph, derivativeSet, higherDerivativeGraph
 export { printGraph, latexName, type PrintedOutput, type SymbolicFormat } from './autodiff/symbolic.js';
 export { taylorCoefficients, derivativesAlong } from './autodiff/taylor.js';
 export { jacobianAt, jvpAt, vjpAt, chooseMode, type JacobianResult } from './autodiff/jacobian.js';
-export { hessianAt, hvpAt, type SecondOrder } from './autodiff/hessian.js';
+export { hessianAt, hvpAt, secondOrderTrace, type SecondOrder, type SecondOrderRow } from './autodiff/hessian.js';
 export { AdiffError, lineColumn, type Diagnostic, type Source, type Span } from './diagnostics.js';
 export { compile, type CompiledFormula, type CompileOptions, type Point, type Columns } from './api.js';
 export { compileKernels, compileHvp, type Kernels, type HvpKernel } from './autodiff/compile.js';
