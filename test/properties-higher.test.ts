@@ -1,0 +1,126 @@
+// Property tests across engines, over the domain-safe random programs of helpers/gen.ts (every function, kinks,
+// coefficients, assignments): derivative graph = reverse mode, compiled kernels = interpreter, Hessian symmetric
+// and equal to central differences of the gradient, compiled H·v = Hessian times v.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileHvp, compileKernels } from '../src/autodiff/compile.js';
+import { derivativeGraph, higherDerivativeGraph } from '../src/autodiff/derivative.js';
+import { evaluate } from '../src/autodiff/evaluate.js';
+import { gradientAt } from '../src/autodiff/gradient.js';
+import { lower } from '../src/autodiff/lower.js';
+import { reverseSweep } from '../src/autodiff/reverse.js';
+import { parse } from '../src/parser/parse.js';
+import { printProgram } from '../src/parser/print.js';
+import { runs, timeout } from './helpers/fuzz.js';
+import { safeCase, type SafeCase } from './helpers/gen.js';
+
+function setUp(c: SafeCase) {
+  const text = printProgram(c.program);
+  const lowered = lower(parse(text));
+  const names = lowered.graph.inputNames;
+  const x = names.map((n) => c.point[n]!);
+  const v = names.map((n) => c.direction[n]!);
+  const rev = gradientAt(lowered, x, { mode: 'reverse' });
+  // The size of the terms each derivative sums (absolute partials through the same sweep): the error scale.
+  const scale = reverseSweep(lowered.graph, rev.partials.map((p) => p?.map(Math.abs)), [[rev.output, 1]], rev.mask);
+  const moderate = (u: number) => u === 0 || (Number.isFinite(u) && Math.abs(u) > 1e-150 && Math.abs(u) < 1e150);
+  // Engines may order their roundings differently; they are compared where every value and partial is moderate.
+  let comparable = true;
+  rev.values.forEach((val, i) => {
+    if (rev.mask[i] && (!moderate(val) || rev.partials[i]?.some((p) => !moderate(p)))) comparable = false;
+  });
+  return { text, lowered, x, v, rev, scale, comparable };
+}
+
+const close = (a: number, b: number, scale: number, rel: number) =>
+  Object.is(a, b) || Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), scale);
+
+describe('property: engines agree on random programs', () => {
+  it(
+    'the derivative graph evaluates to the reverse-mode gradient; compiled kernels give the interpreter\'s numbers',
+    () => {
+      let compared = 0;
+      fc.assert(
+        fc.property(safeCase, (c) => {
+          const { text, lowered, x, rev, scale, comparable } = setUp(c);
+          const { graph } = lowered;
+          const out = lowered.output.node;
+          const wrt = graph.inputs.map((_, k) => k);
+          const kernels = compileKernels(graph, out);
+          const value = new Float64Array(1);
+          const grad = new Float64Array(graph.inputs.length);
+          kernels.gradientRows(Float64Array.from(x), 1, value, grad);
+          if (!comparable) return;
+          compared++;
+          const d = derivativeGraph(graph, out, wrt);
+          const dv = evaluate(d.graph, x);
+          expect(close(dv[d.value]!, rev.value, 0, 1e-12)).toBe(true);
+          expect(close(value[0]!, rev.value, 0, 1e-12)).toBe(true);
+          wrt.forEach((k) => {
+            const s = scale[graph.inputs[k]!]!;
+            const symbolic = dv[d.partials[k]!]!;
+            if (!close(symbolic, rev.gradient[k]!, s, 1e-10)) throw new Error(`${text}\nsymbolic ∂/∂${graph.inputNames[k]} = ${symbolic}, reverse ${rev.gradient[k]}`);
+            if (!close(grad[k]!, rev.gradient[k]!, s, 1e-12)) throw new Error(`${text}\ncompiled ∂/∂${graph.inputNames[k]} = ${grad[k]}, reverse ${rev.gradient[k]}`);
+          });
+        }),
+        runs(150),
+      );
+      expect(compared).toBeGreaterThan(runs(150).numRuns / 3);
+    },
+    timeout(60000),
+  );
+
+  it(
+    'the Hessian is symmetric, equals central differences of the gradient along v, and the compiled H·v agrees',
+    () => {
+      let checked = 0;
+      fc.assert(
+        fc.property(safeCase, (c) => {
+          const { text, lowered, x, v, comparable } = setUp(c);
+          if (!comparable) return;
+          const { graph } = lowered;
+          const out = lowered.output.node;
+          const n = graph.inputs.length;
+          const H = Array.from({ length: n }, (_, i) =>
+            Array.from({ length: n }, (_, j) => {
+              const h = higherDerivativeGraph(graph, out, [i, j]);
+              return evaluate(h.graph, x)[h.node]!;
+            }),
+          );
+          if (!H.flat().every(Number.isFinite)) return;
+          const big = Math.max(1, ...H.flat().map(Math.abs));
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < i; j++) {
+              if (!(Math.abs(H[i]![j]! - H[j]![i]!) <= 1e-9 * big)) throw new Error(`${text}\nH[${i}][${j}] = ${H[i]![j]}, H[${j}][${i}] = ${H[j]![i]}`);
+            }
+          }
+          const Hv = H.map((row) => row.reduce((s, hij, j) => s + hij * v[j]!, 0));
+          const { hvp } = compileHvp(graph, out);
+          const grad = new Float64Array(n);
+          const hv = new Float64Array(n);
+          hvp(x, v, grad, hv);
+          Hv.forEach((e, i) => {
+            if (!(Math.abs(hv[i]! - e) <= 1e-9 * big)) throw new Error(`${text}\ncompiled (H·v)[${i}] = ${hv[i]}, Hessian·v = ${e}`);
+          });
+          // Central differences of the reverse gradient along v, with the Richardson estimate as tolerance; kinks
+          // and poles make the two step sizes disagree, and such points are skipped.
+          const step = 1e-4;
+          const g = (t: number) => gradientAt(lowered, x.map((xi, k) => xi + t * v[k]!), { mode: 'reverse' }).gradient;
+          const [gm2, gm1, gp1, gp2] = [g(-2 * step), g(-step), g(step), g(2 * step)];
+          for (let i = 0; i < n; i++) {
+            const d1 = (gp1[i]! - gm1[i]!) / (2 * step);
+            const d2 = (gp2[i]! - gm2[i]!) / (4 * step);
+            if (!Number.isFinite(d1) || !Number.isFinite(d2)) return;
+            const tol = Math.abs(d2 - d1) + (1e3 * Number.EPSILON * big) / step + 1e-9 * Math.abs(d1);
+            if (tol > 1e-3 * (1 + Math.abs(d1))) return;
+            if (!(Math.abs(Hv[i]! - d1) <= tol)) throw new Error(`${text}\n(H·v)[${i}] = ${Hv[i]}, differences ${d1} (tol ${tol})`);
+          }
+          checked++;
+        }),
+        runs(60),
+      );
+      expect(checked).toBeGreaterThan(runs(60).numRuns / 3);
+    },
+    timeout(60000),
+  );
+});
