@@ -105,6 +105,9 @@ class Emitter {
 
   /** Applies a primitive: folded to a literal when every argument is one (the same arithmetic as at run time). */
   apply(op: PrimName, args: string[], param: number): string {
+    // x^1 is x for every double (NaN and ±0 included), and V8's Math.pow(x, 1) is a slow path: the power rule's
+    // c*x^(c-1) for c = 2 writes it in every squared term's derivative.
+    if (op === 'powc' && param === 1) return args[0]!;
     const consts = args.map((a) => this.constOf(a));
     if (consts.every((c) => c !== undefined)) return this.lit(PRIMS[op].eval(consts as number[], param));
     return this.temp(CODE[op](args, param));
@@ -150,7 +153,8 @@ export function kernelSource(graph: Graph, output: NodeId): KernelSource {
     else {
       const args = n.args.map((a) => val[a]!);
       const consts = args.map((a) => e.constOf(a));
-      if (consts.every((c) => c !== undefined)) {
+      if (n.op === 'powc' && n.param === 1) val[i] = args[0]!; // exactly x (see Emitter.apply)
+      else if (consts.every((c) => c !== undefined)) {
         val[i] = e.lit(PRIMS[n.op].eval(consts as number[], n.param));
       } else {
         val[i] = `v${i}`;
