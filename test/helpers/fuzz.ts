@@ -3,7 +3,7 @@
 // and the shrunk counterexample of any failure.
 export const FUZZ = process.env.ADIFF_FUZZ === '1';
 const seed = process.env.ADIFF_FUZZ_SEED !== undefined ? Number(process.env.ADIFF_FUZZ_SEED) : FUZZ ? Date.now() % 2 ** 31 : 20240611;
-const scale = Number(process.env.ADIFF_FUZZ_SCALE ?? (FUZZ ? 50 : 1));
+const scale = Number(process.env.ADIFF_FUZZ_SCALE ?? (FUZZ ? 20 : 1));
 
 /** fast-check parameters for a property with `runs` cases in the ordinary test run. */
 export function runs(n: number): { seed: number; numRuns: number; endOnFailure: boolean } {
