@@ -129,6 +129,19 @@ describe('deep nesting', () => {
     expect(json(sins).gradient.x).toBeCloseTo(d, 15);
   });
 
+  it('a call whose arguments are nested deeper than one parsing chunk keeps its arguments apart', async () => {
+    // Groups 40 levels deep are parsed bottom-up, a call's arguments one by one (parse.ts, collapseDeepGroups).
+    const deep = (e: string) => '('.repeat(45) + e + ')'.repeat(45);
+    const t = await run(['eval', `max(${deep('x')}, ${deep('(y, z)')}, 2) + atan2(${deep('y')}, ${deep('x')})`.replace('(y, z)', 'y*z'), '--at', 'x=1,y=3,z=2', '--json']);
+    // max(1, 6, 2) = 6 (∂: y*z wins: ∂y = z = 2, ∂z = y = 3); atan2(3, 1): ∂y = x/(x²+y²) = 0.1, ∂x = -y/(x²+y²) = -0.3.
+    expect(t.code).toBe(0);
+    const out = json(t);
+    expect(out.value).toBeCloseTo(6 + Math.atan2(3, 1), 15);
+    expect(out.gradient.x).toBeCloseTo(-0.3, 15);
+    expect(out.gradient.y).toBeCloseTo(2.1, 15);
+    expect(out.gradient.z).toBe(3);
+  });
+
   it('100,000 levels of parentheses or calls are a clean exit-2 error', async () => {
     for (const [open, close] of [['(', ')'], ['sin(', ')'], ['max(1,', ')']]) {
       const t = await run(['eval', open!.repeat(100000) + 'x' + close!.repeat(100000), '--at', 'x=1']);
