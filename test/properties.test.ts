@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/autodiff/evaluate.js';
 import { gradientAt } from '../src/autodiff/gradient.js';
-import { reaching, type Graph } from '../src/autodiff/graph.js';
+import { reaching } from '../src/autodiff/graph.js';
 import { FUNCTIONS, lower, type Lowered } from '../src/autodiff/lower.js';
 import { reverseSweep } from '../src/autodiff/reverse.js';
 import { parse } from '../src/parser/parse.js';
@@ -13,6 +13,7 @@ import { AdiffError } from '../src/diagnostics.js';
 import { programDifference } from './helpers/ast.js';
 import { runs, timeout } from './helpers/fuzz.js';
 import { anyProgram, domainCalls, safeCase, type SafeCase } from './helpers/gen.js';
+import { pieces } from './helpers/pieces.js';
 
 const EPS = Number.EPSILON;
 
@@ -116,71 +117,6 @@ describe('property: forward mode = reverse mode', () => {
     timeout(30000),
   );
 });
-
-/**
- * Which smooth piece each kink-prone node is on: a finite-difference stencil is trusted only when every node
- * stays on one piece across it (abs and sign keep the sign of their argument, min/max the same winner, the
- * trigonometric poles the same period, ...).
- */
-function pieces(graph: Graph, values: Float64Array, mask: Uint8Array): string {
-  const out: (number | string)[] = [];
-  graph.nodes.forEach((n, i) => {
-    if (!mask[i] || n.kind !== 'op') return;
-    const a = n.args.map((j) => values[j]!);
-    const s = Math.sign;
-    switch (n.op) {
-      case 'abs':
-      case 'sign':
-      case 'cbrt':
-      case 'sqrt':
-      case 'ln':
-      case 'log10':
-      case 'log2':
-      case 'powc':
-        out.push(s(a[0]!));
-        break;
-      case 'div':
-        out.push(s(a[1]!));
-        break;
-      case 'pow':
-        out.push(s(a[0]!), s(a[1]!));
-        break;
-      case 'logb':
-        out.push(s(a[0]!), s(a[1]! - 1));
-        break;
-      case 'eq':
-        out.push(a[0] === a[1] ? 1 : 0);
-        break;
-      case 'min':
-      case 'max': {
-        const best = n.op === 'min' ? Math.min(...a) : Math.max(...a);
-        out.push(`${a.indexOf(best)}/${a.filter((v) => v === best).length}`);
-        break;
-      }
-      case 'hypot': // a kink at the origin: a stencil passing near it changes the sign of every argument
-      case 'atan2': // a jump on the negative x axis, a singularity at the origin
-        out.push(...a.map(s));
-        break;
-      case 'tan':
-      case 'sec':
-        out.push(Math.floor(a[0]! / Math.PI + 0.5));
-        break;
-      case 'csc':
-      case 'cot':
-        out.push(Math.floor(a[0]! / Math.PI));
-        break;
-      case 'asin':
-      case 'acos':
-      case 'atanh':
-        out.push(s(1 - Math.abs(a[0]!)));
-        break;
-      case 'acosh':
-        out.push(s(a[0]! - 1));
-        break;
-    }
-  });
-  return out.join(',');
-}
 
 describe('property: AD = central finite differences where the function is smooth and well conditioned', () => {
   it(
