@@ -53,7 +53,6 @@ export async function runEval(ctx: Context, expr: string | undefined, opts: Eval
       ['gradient', obj(names.map((n, i) => [n, result.gradient[i]!]))],
       ['mode', mode],
     ];
-    if (output.name !== undefined) entries.splice(2, 0, ['output', output.name]);
     if (rows) {
       const key = mode === 'reverse' ? 'adjoint' : 'tangent';
       entries.push(['trace', rows.map((r) => obj([
