@@ -208,6 +208,11 @@ describe('eval: domain problems, kinks, --strict', () => {
     expect(json(t).gradient).toEqual({ x: 0.5, y: 0.5 });
     expect(t.stderr).toMatch(/tie of 2 arguments/);
   });
+  it('warnings about derivatives concern only the --wrt variables', async () => {
+    const t = await run(['eval', 'x^y', '--at', 'x=-2,y=3', '--wrt', 'x']);
+    expect(t).toEqual({ code: 0, stdout: 'f     = -8\n∂f/∂x = 12\n', stderr: '' });
+    expect((await run(['eval', 'x^y', '--at', 'x=-2,y=3'])).stderr).toMatch(/derivative of 'x\^y' is NaN/);
+  });
   it('--strict passes finite results', async () => {
     expect((await run(['eval', 'x^2', '--at', 'x=1', '--strict'])).code).toBe(0);
   });

@@ -12,7 +12,8 @@ const fmt = (v: number) => String(v);
 export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic[] {
   const { graph, source } = lowered;
   const { values, partials, mask, adjoints } = result;
-  const depends = dependsOnInput(graph.nodes);
+  // Only derivatives with respect to the requested variables matter (a NaN ∂/∂y is no news when only ∂/∂x is asked).
+  const depends = dependsOnInput(graph.nodes, result.wrt.map((k) => graph.inputs[k]!));
   const out: Diagnostic[] = [];
   const text = (span: { start: number; end: number } | undefined) =>
     span ? source.text.slice(span.start, span.end).replace(/\s+/g, ' ') : 'a subexpression';

@@ -191,12 +191,13 @@ export function reaching(nodes: readonly GraphNode[], outputs: readonly NodeId[]
   return mark;
 }
 
-/** Marks the nodes whose value depends on at least one input. */
-export function dependsOnInput(nodes: readonly GraphNode[]): Uint8Array {
+/** Marks the nodes whose value depends on at least one input (or on one of `inputs`, when given). */
+export function dependsOnInput(nodes: readonly GraphNode[], inputs?: readonly NodeId[]): Uint8Array {
   const mark = new Uint8Array(nodes.length);
+  if (inputs) for (const id of inputs) mark[id] = 1;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
-    if (n.kind === 'input') mark[i] = 1;
+    if (n.kind === 'input') mark[i] = inputs ? mark[i]! : 1;
     else if (n.kind === 'op') for (const a of n.args) if (mark[a]) mark[i] = 1;
   }
   return mark;
