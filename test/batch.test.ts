@@ -127,7 +127,7 @@ describe('adiff eval --points', () => {
     const stdout = Object.assign(new EventEmitter(), {
       writes: 0,
       write(_s: string) {
-        if (++this.writes === 2) queueMicrotask(() => this.emit('error', Object.assign(new Error('EPIPE'), { code: 'EPIPE' })));
+        if (++this.writes === 2) queueMicrotask(() => (this as unknown as EventEmitter).emit('error', Object.assign(new Error('EPIPE'), { code: 'EPIPE' })));
         return true;
       },
     });

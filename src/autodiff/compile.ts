@@ -253,9 +253,11 @@ export interface Kernels {
 }
 
 /** Compiles value and gradient kernels for `output` (one `new Function` per kernel shape). */
-export function compileKernels(graph: Graph, output: NodeId): Kernels {
+export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: number } = {}): Kernels {
   const src = kernelSource(graph, output);
   const n = graph.inputs.length;
+  const chunk = options.chunk ?? CHUNK;
+  if (src.forward.length + src.reverse.length > chunk) return chunkedKernels(src, n, chunk);
   const idx = [...Array(n).keys()];
   const loadCols = idx.filter((k) => src.needed[k]).map((k) => `const x${k} = c${k}[i];`);
   const loadRows = idx.filter((k) => src.needed[k]).map((k) => `const x${k} = p[o + ${k}];`);
@@ -285,6 +287,81 @@ ${body([...loadRows, ...src.forward, ...src.reverse, `out[i] = ${src.value};`, .
     valueRows: new Function('p', 'count', 'out', `'use strict';\n${valueRows}`) as ValueRows,
     gradientRows: new Function('p', 'count', 'out', 'g', `'use strict';\n${gradRows}`) as GradientRows,
     source: { value: valueCols, gradient: gradCols },
+  };
+}
+
+/**
+ * Statements per generated function. V8 optimizes only functions below a bytecode size limit, so one huge
+ * straight-line function (a 1,000-variable Rosenbrock, a 10,000-term sum) would run unoptimized; larger kernels
+ * are cut into functions of this many statements that share a Float64Array workspace.
+ */
+const CHUNK = 1000;
+
+/** Kernels for large graphs: every local becomes a workspace slot, the statements are cut into functions. */
+function chunkedKernels(src: KernelSource, n: number, chunk: number): Kernels {
+  const slots = new Map<string, number>();
+  const slot = (name: string) => {
+    let k = slots.get(name);
+    if (k === undefined) slots.set(name, (k = slots.size));
+    return k;
+  };
+  const inSlot = [...Array(n).keys()].map((k) => slot(`x${k}`));
+  // Only our own names (x0, v12, t3, a7) are rewritten; the code holds nothing else that looks like them.
+  const rewrite = (code: string) => code.replace(/^(?:const|let) /, '').replace(/\b([xvta])(\d+)\b/g, (name) => `w[${slot(name)}]`);
+  const valueSlot = slot('result');
+  const gradSlots = [...Array(n).keys()].map((k) => slot(`gradient${k}`));
+  const forward = [...src.forward.map(rewrite), `w[${valueSlot}] = ${rewrite(src.value)};`];
+  const reverse = [...src.reverse.map(rewrite), ...gradSlots.map((g, k) => `w[${g}] = ${rewrite(src.gradient[k]!)};`)];
+  const functions = (lines: string[]) => {
+    const fns: ((w: Float64Array) => void)[] = [];
+    for (let at = 0; at < lines.length; at += chunk) {
+      fns.push(new Function('w', `'use strict';\n${lines.slice(at, at + chunk).join('\n')}`) as (w: Float64Array) => void);
+    }
+    return fns;
+  };
+  const valueFns = functions(forward);
+  const gradFns = functions([...forward, ...reverse]);
+  const w = new Float64Array(slots.size);
+  const needed = src.needed;
+  const run = (fns: ((w: Float64Array) => void)[]) => {
+    for (let c = 0; c < fns.length; c++) fns[c]!(w);
+  };
+  const load = (get: (k: number) => number) => {
+    for (let k = 0; k < n; k++) if (needed[k]) w[inSlot[k]!] = get(k);
+  };
+  return {
+    inputCount: n,
+    valueColumns(cols, count, out) {
+      for (let i = 0; i < count; i++) {
+        load((k) => cols[k]![i]!);
+        run(valueFns);
+        out[i] = w[valueSlot]!;
+      }
+    },
+    gradientColumns(cols, count, out, grad) {
+      for (let i = 0; i < count; i++) {
+        load((k) => cols[k]![i]!);
+        run(gradFns);
+        out[i] = w[valueSlot]!;
+        for (let k = 0; k < n; k++) grad[k]![i] = w[gradSlots[k]!]!;
+      }
+    },
+    valueRows(p, count, out) {
+      for (let i = 0; i < count; i++) {
+        load((k) => p[i * n + k]!);
+        run(valueFns);
+        out[i] = w[valueSlot]!;
+      }
+    },
+    gradientRows(p, count, out, g) {
+      for (let i = 0; i < count; i++) {
+        load((k) => p[i * n + k]!);
+        run(gradFns);
+        out[i] = w[valueSlot]!;
+        for (let k = 0; k < n; k++) g[i * n + k] = w[gradSlots[k]!]!;
+      }
+    },
+    source: { value: forward.join('\n'), gradient: [...forward, ...reverse].join('\n') },
   };
 }
 

@@ -220,17 +220,21 @@ export async function runBatch(ctx: Context, expr: string | undefined, opts: Bat
   const source = await openPoints(io, opts.points);
   let bytes = 0;
   let interrupted = false;
-  let wakeOnInterrupt: (() => void) | undefined;
-  const interruption = new Promise<typeof INTERRUPTED>((resolve) => (wakeOnInterrupt = () => resolve(INTERRUPTED)));
+  // Wakes the read that is waiting when Ctrl-C comes. A fresh promise per read: racing every read against one
+  // long-lived promise would keep each read's result (every chunk) reachable from it, and memory would grow.
+  let wake: (() => void) | undefined;
   const stopListening = io.onInterrupt?.(() => {
     interrupted = true;
-    wakeOnInterrupt!();
+    wake?.();
   });
   // Counts bytes for the progress line, and stops waiting for input at Ctrl-C (a half-read point is dropped).
   const counted = (async function* () {
     const it = source.chunks[Symbol.asyncIterator]();
     for (;;) {
-      const r = await Promise.race([it.next(), interruption]);
+      const stop = new Promise<typeof INTERRUPTED>((resolve) => (wake = () => resolve(INTERRUPTED)));
+      const next = it.next(); // may itself see Ctrl-C come (and call wake) before it returns
+      const r = interrupted ? INTERRUPTED : await Promise.race([next, stop]);
+      wake = undefined;
       if (r === INTERRUPTED) {
         // Stop reading: a stream is destroyed (a pending read would keep the process alive), others are returned.
         const stream = source.chunks as { destroy?: () => void };
