@@ -65,7 +65,9 @@ describe('adiff eval --points', () => {
     expect(t.code).toBe(1);
     const out = lines(t.stdout);
     expect(out).toHaveLength(5);
-    expect(Object.keys(out[0])).toEqual(['at', 'value', 'gradient']);
+    expect(Object.keys(out[0])).toEqual(['expression', 'at', 'value', 'gradient', 'mode']); // as the single-point --json object
+    expect(out[0].expression).toBe(E1);
+    expect(out[0].mode).toBe('reverse');
     expect(out[0].at).toEqual({ x1: 2, x2: 5 });
     expect(out[0].value).toBeCloseTo(f(2, 5), 12);
     expect(out[0].gradient.x1).toBeCloseTo(g(2, 5)[0]!, 12);
@@ -103,12 +105,12 @@ describe('adiff eval --points', () => {
     expect(t.stdout).toBe(`value,d/dx2\n0,0\n${Math.log(2)},1\n`);
   });
 
-  it('names the output of a program and exits 3 with --strict on a non-finite result', async () => {
+  it('evaluates the output of a program and exits 3 with --strict on a non-finite result', async () => {
     const t = await run(['eval', 'y = sqrt(x)', '--points', 'p.csv', '--strict'], { files: { 'p.csv': 'x\n4\n0\n' } });
     expect(t.code).toBe(3);
     const out = lines(t.stdout);
-    expect(out[0]).toEqual({ at: { x: 4 }, output: 'y', value: 2, gradient: { x: 0.25 } });
-    expect(out[1]).toEqual({ at: { x: 0 }, output: 'y', value: 0, gradient: { x: 'Infinity' } });
+    expect(out[0]).toEqual({ expression: 'y = sqrt(x)', at: { x: 4 }, value: 2, gradient: { x: 0.25 }, mode: 'reverse' });
+    expect(out[1]).toEqual({ expression: 'y = sqrt(x)', at: { x: 0 }, value: 0, gradient: { x: 'Infinity' }, mode: 'reverse' });
   });
 
   it('rejects unusable input as a whole with exit 2', async () => {

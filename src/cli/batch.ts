@@ -42,8 +42,9 @@ interface Layout {
   atList: number[];
   atPrefix: string[];
   gradKeys: string[];
-  /** `,"output":"name"` for a named output, or nothing. */
-  head: string;
+  /** `{"expression":"...","at":{` and `,"mode":"reverse"}`: each line is shaped like the single-point --json object. */
+  open: string;
+  close: string;
 }
 
 interface LineStats {
@@ -53,7 +54,7 @@ interface LineStats {
 
 /** One NDJSON line per point of the block (a result, or an error in its place), pushed onto `out`. */
 function ndjsonLines(layout: Layout, block: Block, value: Float64Array, gradient: Float64Array[], out: string[]): LineStats {
-  const { wrt, atList, atPrefix, gradKeys, head } = layout;
+  const { wrt, atList, atPrefix, gradKeys, open, close } = layout;
   let failed = 0;
   let nonFinite = 0;
   for (let i = 0; i < block.count; i++) {
@@ -65,19 +66,19 @@ function ndjsonLines(layout: Layout, block: Block, value: Float64Array, gradient
     }
     const v = value[i]!;
     let finite = v - v === 0;
-    let line = '{"at":{';
+    let line = open;
     for (let j = 0; j < atList.length; j++) {
       const k = atList[j]!;
       // A CSV field that is already a JSON number is written as it was read (formatting numbers is the costly part).
       line += atPrefix[j] + (block.texts?.[k]![i] ?? jsonNum(block.columns[k]![i]!));
     }
-    line += '}' + head + ',"value":' + jsonNum(v) + ',"gradient":{';
+    line += '},"value":' + jsonNum(v) + ',"gradient":{';
     for (let j = 0; j < wrt.length; j++) {
       const g = gradient[wrt[j]!]![i]!;
       if (g - g !== 0) finite = false;
       line += gradKeys[j] + jsonNum(g);
     }
-    out.push(line + '}}\n');
+    out.push(line + '}' + close + '\n');
     if (!finite) nonFinite++;
   }
   return { failed, nonFinite };
@@ -255,7 +256,8 @@ export async function runBatch(ctx: Context, expr: string | undefined, opts: Bat
     atList,
     atPrefix: atList.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
     gradKeys: wrt.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
-    head: output.name !== undefined ? `,"output":${JSON.stringify(output.name)}` : '',
+    open: `{"expression":${JSON.stringify(lowered.source.text)},"at":{`,
+    close: ',"mode":"reverse"}',
   };
 
   const sink = new Sink(io.stdout);
