@@ -4,9 +4,11 @@ import type { Command } from 'commander';
 import { checkGradient, FD_SAFETY, REL_TOL, type CheckResult } from '../../autodiff/check.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { atPoint, repeatable } from '../at-point.js';
+import { atPoint } from '../point.js';
+import { repeatable } from '../command-options.js';
 import { renderCheck } from '../render/check.js';
 import { obj, stringify, type Json } from '../render/json.js';
+import { fileOption, colorOption, noColorOption } from '../command-options.js';
 
 export interface CheckOptions {
   at?: string[];
@@ -64,9 +66,9 @@ export function registerCheck(program: Command, run: Runner): void {
     .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', repeatable)
     .option('--wrt <names>', 'check these partials only, in this order')
     .option('--json', 'one line of JSON on stdout')
-    .option('-f, --file <path>', 'read the formula from a file')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'never colour the output')
+    .addOption(fileOption())
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .addHelpText(
       'after',
       `

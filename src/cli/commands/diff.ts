@@ -10,6 +10,7 @@ import { parseNameList } from '../options.js';
 import { parseOrder, resolveOutputs } from '../outputs.js';
 import { obj, stringify, type Json } from '../render/json.js';
 import type { Runner } from './higher-common.js';
+import { fileOption, colorOption, noColorOption } from '../command-options.js';
 
 export interface DiffOptions {
   wrt?: string;
@@ -112,9 +113,9 @@ export function registerDiff(program: Command, run: Runner): void {
     .option('--of <names>', 'the outputs: assigned names of the program (default: every bare expression)')
     .option('--format <format>', 'text (adiff\'s own language), latex, or json', 'text')
     .option('--json', 'the same as --format json')
-    .option('-f, --file <path>', 'read the formula from a file')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'never colour the output')
+    .addOption(fileOption())
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .addHelpText(
       'after',
       `

@@ -1,15 +1,16 @@
 // `adiff eval`: value and gradient at a point, with an optional Wengert-list trace, as text or JSON.
 import type { Command } from 'commander';
+import type { Runner } from '../program.js';
 import { AdiffError } from '../../diagnostics.js';
-import { diagnosePoint } from '../../autodiff/diagnose.js';
-import { gradientAt, inputVector, type Mode } from '../../autodiff/gradient.js';
-import { reaching } from '../../autodiff/graph.js';
+import type { Mode } from '../../autodiff/gradient.js';
 import { traceRows } from '../../autodiff/trace.js';
 import { EXIT, type Context } from '../context.js';
-import { collectAssignments, parseNameList, unusedBindings } from '../options.js';
+import { atPoint } from '../point.js';
 import { renderGradient, renderTrace } from '../render/human.js';
 import { obj, stringify, type Json } from '../render/json.js';
+import { colorOption, fileOption, noColorOption, repeatable } from '../command-options.js';
 import { runEvalOrder, runEvalOutputs, type EvalHigherOptions } from './eval-higher.js';
+import { traceJson } from './higher-common.js';
 
 export interface EvalOptions {
   at?: string[];
@@ -34,13 +35,8 @@ export async function runEval(ctx: Context, expr: string | undefined, opts: Eval
   const lowered = await ctx.load(expr, opts.file);
   if (higher.of !== undefined || lowered.expressions.length > 1) return runEvalOutputs(ctx, lowered, higher, mode);
   const { graph } = lowered;
-  const { values: at, bindings } = collectAssignments(opts.at ?? []);
-  const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
   const output = lowered.output;
-  const mask = reaching(graph.nodes, [output.node]);
-  const x = inputVector(lowered, at, mask);
-  const result = gradientAt(lowered, x, { mode, wrt, output: output.node });
-  ctx.reportAll([...lowered.warnings, ...unusedBindings(bindings, graph.inputNames), ...diagnosePoint(lowered, result)]);
+  const { result, wrt, atJson } = atPoint(ctx, lowered, opts.at, opts.wrt, mode);
 
   const names = wrt.map((k) => graph.inputNames[k]!);
   const rows = opts.trace ? traceRows(lowered, result) : undefined;
@@ -48,21 +44,13 @@ export async function runEval(ctx: Context, expr: string | undefined, opts: Eval
   if (ctx.json) {
     const entries: [string, Json][] = [
       ['expression', lowered.source.text],
-      ['at', obj(bindings.map((b) => [b.name, b.value]))],
+      ['at', atJson],
       ['value', result.value],
       ['gradient', obj(names.map((n, i) => [n, result.gradient[i]!]))],
       ['mode', mode],
     ];
     if (rows) {
-      const key = mode === 'reverse' ? 'adjoint' : 'tangent';
-      entries.push(['trace', rows.map((r) => obj([
-        ['node', r.label],
-        ['names', r.names],
-        ['definition', r.definition],
-        ['source', r.source],
-        ['value', r.value],
-        [key, r.derivative],
-      ]))]);
+      entries.push(['trace', traceJson(rows, mode)]);
       if (mode === 'forward' && names.length > 0) entries.push(['traceWrt', names[0]!]);
     }
     ctx.print(stringify(obj(entries)) + '\n');
@@ -74,12 +62,12 @@ export async function runEval(ctx: Context, expr: string | undefined, opts: Eval
   return opts.strict && !finite ? EXIT.notFinite : EXIT.ok;
 }
 
-export function registerEval(program: Command, run: (action: (ctx: Context) => Promise<number>, json: boolean | undefined, color: boolean | undefined) => Promise<void>): void {
+export function registerEval(program: Command, run: Runner): void {
   program
     .command('eval')
     .description('value and every partial derivative of a formula at a point (automatic differentiation)')
     .argument('[expr]', 'the formula or program; - reads it from standard input')
-    .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', repeatable)
     .option('--wrt <names>', 'differentiate with respect to these variables only, in this order')
     .option('--of <names>', 'the outputs: assigned names of the program (default: every bare expression)')
     .option('--order <k>', 'f, f\', …, the k-th derivative along one variable (--wrt x), exact, by Taylor mode')
@@ -87,12 +75,12 @@ export function registerEval(program: Command, run: (action: (ctx: Context) => P
     .option('--trace', 'show the Wengert list: every intermediate with its value and adjoint (or tangent)')
     .option('--json', 'one line of JSON on stdout (errors as JSON on stderr)')
     .option('--strict', 'exit 3 when the value or a derivative is NaN or infinite')
-    .option('-f, --file <path>', 'read the formula from a file')
+    .addOption(fileOption())
     .option('--points <file>', 'evaluate at every point of a CSV or NDJSON file (- for standard input): one NDJSON line per point')
     .option('--input-format <format>', 'with --points: csv or ndjson (detected from the content by default)')
     .option('--format <format>', 'with --points: ndjson (default) or csv output')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'never colour the output')
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .addHelpText(
       'after',
       `

@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { explainReverse } from '../../autodiff/explain.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { atPoint, repeatable } from '../at-point.js';
+import { atPoint } from '../point.js';
+import { repeatable } from '../command-options.js';
 import { renderExplain } from '../render/explain.js';
 import { formatNumber } from '../render/human.js';
+import { fileOption, colorOption, noColorOption } from '../command-options.js';
 
 export interface ExplainOptions {
   at?: string[];
@@ -32,9 +34,9 @@ export function registerExplain(program: Command, run: Runner): void {
     .argument('[expr]', 'the formula or program; - reads it from standard input')
     .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', repeatable)
     .option('--wrt <names>', 'follow only the parts of the graph that depend on these variables')
-    .option('-f, --file <path>', 'read the formula from a file')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'never colour the output')
+    .addOption(fileOption())
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .addHelpText(
       'after',
       `

@@ -8,7 +8,7 @@ import { graphView, type GraphView } from '../../autodiff/graph-view.js';
 import { reaching } from '../../autodiff/graph.js';
 import type { Lowered } from '../../autodiff/lower.js';
 import type { Context } from '../context.js';
-import { atPoint } from '../at-point.js';
+import { atPoint } from '../point.js';
 import { parseNameList } from '../options.js';
 import type { AnnotationLabels } from '../render/graph-annotations.js';
 

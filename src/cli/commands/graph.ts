@@ -6,7 +6,8 @@ import { graphView, type GraphView } from '../../autodiff/graph-view.js';
 import { reaching } from '../../autodiff/graph.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { atPoint, repeatable } from '../at-point.js';
+import { atPoint } from '../point.js';
+import { repeatable } from '../command-options.js';
 import { parseMode } from './eval.js';
 import { renderDot } from '../render/graph-dot.js';
 import { renderMermaid } from '../render/graph-mermaid.js';
@@ -14,6 +15,7 @@ import { renderGraphText } from '../render/graph-text.js';
 import { obj, stringify, type Json } from '../render/json.js';
 import type { AnnotationLabels } from '../render/graph-annotations.js';
 import { backwardView } from './graph-backward.js';
+import { fileOption, colorOption, noColorOption } from '../command-options.js';
 
 export const GRAPH_FORMATS = ['text', 'dot', 'mermaid', 'json'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -108,9 +110,9 @@ export function registerGraph(program: Command, run: Runner): void {
     .option('--wrt <name>', 'with --mode forward: the variable the tangents are taken along (default: the first)')
     .option('--backward', 'draw the derivative graph that the reverse sweep builds (the gradient as a graph)')
     .option('--json', 'the same as --format json')
-    .option('-f, --file <path>', 'read the formula from a file')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'never colour the output')
+    .addOption(fileOption())
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .addHelpText(
       'after',
       `

@@ -8,8 +8,9 @@ import { traceRows } from '../../autodiff/trace.js';
 import { EXIT, type Context } from '../context.js';
 import { renderTrace } from '../render/human.js';
 import { obj, type Json } from '../render/json.js';
+import { colorOption, fileOption, noColorOption, repeatable } from '../command-options.js';
 
-export type Runner = (action: (ctx: Context) => Promise<number>, json: boolean | undefined, color: boolean | undefined) => Promise<void>;
+export type { Runner } from '../program.js';
 
 export interface CommonOptions {
   at?: string[];
@@ -21,7 +22,6 @@ export interface CommonOptions {
   color?: boolean;
 }
 
-const repeat = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Declares a command that reads a program and takes a point. */
 export function pointCommand(program: Command, name: string, description: string, options: { trace?: string; strict?: boolean } = {}): Command {
@@ -29,19 +29,19 @@ export function pointCommand(program: Command, name: string, description: string
     .command(name)
     .description(description)
     .argument('[expr]', 'the formula or program; - reads it from standard input')
-    .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', repeat)
+    .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', repeatable)
     .option('--of <names>', 'the outputs: assigned names of the program (default: every bare expression)');
   if (options.trace) cmd.option('--trace', options.trace);
   cmd
     .option('--json', 'one line of JSON on stdout (errors as JSON on stderr)')
     .option('--strict', 'exit 3 when a value or derivative is NaN or infinite')
-    .option('-f, --file <path>', 'read the formula from a file')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'never colour the output');
+    .addOption(fileOption())
+    .addOption(colorOption())
+    .addOption(noColorOption());
   return cmd;
 }
 
-export const repeatable = repeat;
+export { repeatable };
 
 /** The first-order trace of one sweep: `sensitivity` holds adjoints (reverse) or tangents (forward). */
 export function sweepTrace(

@@ -7,12 +7,13 @@ import { inputVector } from '../../autodiff/gradient.js';
 import { linspace, sampleDerivatives } from '../../autodiff/sample.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { repeatable } from '../at-point.js';
+import { repeatable } from '../command-options.js';
 import { collectAssignments, parseNameList, parseValue, unusedBindings } from '../options.js';
 import { derivativeName, yRange } from '../render/plot-scale.js';
 import { renderTextPlot, type PlotCurve } from '../render/plot-text.js';
 import { renderSvgPlot } from '../render/plot-svg.js';
 import { obj, stringify } from '../render/json.js';
+import { fileOption, colorOption, noColorOption } from '../command-options.js';
 
 export const MAX_PLOT_ORDER = 8;
 
@@ -149,9 +150,9 @@ export function registerPlot(program: Command, run: Runner): void {
     .option('--ymin <number>', 'bottom of the vertical axis (default: from the data, ignoring spikes)')
     .option('--ymax <number>', 'top of the vertical axis')
     .option('--json', 'the sampled values as one line of JSON instead of a drawing')
-    .option('-f, --file <path>', 'read the formula from a file')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'never colour the output')
+    .addOption(fileOption())
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .addHelpText(
       'after',
       `

@@ -22,6 +22,7 @@ import { renderGradient, renderTrace, formatNumber } from '../render/human.js';
 import { renderExplain } from '../render/explain.js';
 import { runHessian } from './hessian.js';
 import { runDiff } from './diff.js';
+import { colorOption, noColorOption } from '../command-options.js';
 
 export const REPL_HELP = `Type statements to build a program, then ask about its output (the last
 expression you typed, or the last assignment):
@@ -253,8 +254,8 @@ export function registerRepl(program: Command, run: Runner): void {
   program
     .command('repl')
     .description('interactive session: build a program line by line, set a point, ask for gradients, traces, Hessians')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'never colour the output')
+    .addOption(colorOption())
+    .addOption(noColorOption())
     .addHelpText(
       'after',
       `
