@@ -70,18 +70,3 @@ export interface Program {
   /** The source text the spans point into. */
   text: string;
 }
-
-/** Children of an expression node, left to right. */
-export function children(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'number':
-    case 'name':
-      return [];
-    case 'unary':
-      return [e.arg];
-    case 'binary':
-      return [e.left, e.right];
-    case 'call':
-      return e.args;
-  }
-}
