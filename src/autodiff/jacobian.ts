@@ -14,8 +14,8 @@ export interface Linearized {
   partials: (number[] | undefined)[];
 }
 
-export function linearizeAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLike<number>): Linearized {
-  const mask = reaching(graph.nodes, outputs);
+/** `mask` (the outputs' effective subgraph) may be given when it is computed once for many points. */
+export function linearizeAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLike<number>, mask = reaching(graph.nodes, outputs)): Linearized {
   const values = evaluate(graph, x, mask);
   return { mask, values, partials: linearize(graph, values, mask) };
 }
@@ -36,8 +36,8 @@ export interface JacobianResult {
 }
 
 /** The Jacobian of `outputs` with respect to the inputs `wrt` (input indices) at `x`. */
-export function jacobianAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLike<number>, wrt: readonly number[], mode: Mode | 'auto' = 'auto'): JacobianResult {
-  const lin = linearizeAt(graph, outputs, x);
+export function jacobianAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLike<number>, wrt: readonly number[], mode: Mode | 'auto' = 'auto', mask?: Uint8Array): JacobianResult {
+  const lin = linearizeAt(graph, outputs, x, mask);
   const used = mode === 'auto' ? chooseMode(wrt.length, outputs.length) : mode;
   const jacobian = outputs.map(() => new Array<number>(wrt.length).fill(0));
   const sweeps: Float64Array[] = [];
@@ -58,15 +58,15 @@ export function jacobianAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLik
 }
 
 /** J·v: the directional derivative of every output along `direction` (one value per input), in one forward sweep. */
-export function jvpAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLike<number>, direction: ArrayLike<number>): { values: number[]; jvp: number[]; tangents: Float64Array; lin: Linearized } {
-  const lin = linearizeAt(graph, outputs, x);
+export function jvpAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLike<number>, direction: ArrayLike<number>, mask?: Uint8Array): { values: number[]; jvp: number[]; tangents: Float64Array; lin: Linearized } {
+  const lin = linearizeAt(graph, outputs, x, mask);
   const tangents = forwardSweep(graph, lin.partials, direction, lin.mask);
   return { values: outputs.map((o) => lin.values[o]!), jvp: outputs.map((o) => tangents[o]!), tangents, lin };
 }
 
 /** vᵀ·J: the gradient of Σ_i cotangent[i]·output_i, one value per input, in one reverse sweep. */
-export function vjpAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLike<number>, cotangent: readonly number[]): { values: number[]; vjp: number[]; adjoints: Float64Array; lin: Linearized } {
-  const lin = linearizeAt(graph, outputs, x);
+export function vjpAt(graph: Graph, outputs: readonly NodeId[], x: ArrayLike<number>, cotangent: readonly number[], mask?: Uint8Array): { values: number[]; vjp: number[]; adjoints: Float64Array; lin: Linearized } {
+  const lin = linearizeAt(graph, outputs, x, mask);
   const seeds = outputs.map((o, i): [NodeId, number] => [o, cotangent[i]!]);
   const adjoints = reverseSweep(graph, lin.partials, seeds, lin.mask);
   return { values: outputs.map((o) => lin.values[o]!), vjp: graph.inputs.map((id) => adjoints[id]!), adjoints, lin };

@@ -1,24 +1,102 @@
-// `adiff eval EXPR --points FILE|-`: one formula at many points. The graph is compiled once into a value +
-// gradient kernel; points stream through in fixed-size blocks (bounded memory), and each point gives exactly
-// one output line, in input order: its result, or an error object in its place. Stops early and quietly when
-// the reader of stdout goes away (`| head -5`), and cleanly on Ctrl-C after writing every finished line.
+// `--points FILE|-`: one formula at many points. `runPoints` is the streaming machinery every command shares:
+// points stream through in fixed-size blocks (bounded memory), and each point gives exactly one output line, in
+// input order: its result, or an error object in its place. It stops early and quietly when the reader of stdout
+// goes away (`| head -5`), and cleanly on Ctrl-C after writing every finished line. A command supplies a
+// BatchPlan, built once per run (graph, kernels, options), that turns a block of points into lines.
+// `adiff eval --points` is here too: the graph is compiled once into a value + gradient kernel (reverse mode),
+// or, with --mode forward, swept per point by the interpreter (one forward sweep per variable).
 import { compileKernels } from '../autodiff/compile.js';
+import { evaluate, linearize } from '../autodiff/evaluate.js';
+import { forwardSweep, unitDirection } from '../autodiff/forward.js';
+import type { Mode } from '../autodiff/gradient.js';
 import { reaching } from '../autodiff/graph.js';
+import type { Lowered } from '../autodiff/lower.js';
 import { AdiffError } from '../diagnostics.js';
 import { EXIT, type Context } from './context.js';
 import type { Io, OutStream } from './io.js';
 import { collectAssignments, parseNameList, unusedBindings } from './options.js';
 import { readPoints, type Block, type InputFormat } from './points.js';
+import { stringify, type Json } from './render/json.js';
 
-export interface BatchOptions {
+/** The options of --points that every command shares. */
+export interface PointsOptions {
   points: string;
   inputFormat?: string;
   format?: string;
-  at?: string[];
-  wrt?: string;
   trace?: boolean;
   strict?: boolean;
+}
+
+export interface BatchOptions extends PointsOptions {
+  at?: string[];
+  wrt?: string;
+  /** reverse (the compiled kernel, the default) or forward (the interpreter, one forward sweep per variable). */
+  mode?: Mode;
   file?: string;
+}
+
+export type OutputFormat = 'ndjson' | 'csv';
+
+/** What one block of points gave: how many points failed, and how many results hold a NaN or an infinity. */
+export interface LineStats {
+  failed: number;
+  nonFinite: number;
+}
+
+/** What a command supplies to `runPoints`, built once per run. */
+export interface BatchPlan {
+  /** The variables read from each point, in input order; which of them every point must give; --at values. */
+  names: readonly string[];
+  needed: readonly boolean[];
+  defaults: ReadonlyMap<string, number>;
+  /** The CSV header's fields, when the command can write CSV (--format csv); else it writes NDJSON only. */
+  csvHeader?: string[];
+  /** Pushes one line per point of the block onto `out`: its result, or `errorLine(block, i)` for a bad point. */
+  lines(block: Block, format: OutputFormat, out: string[]): LineStats;
+}
+
+/** The NDJSON line that stands in place of a point that could not be evaluated. */
+export const errorLine = (block: Block, i: number): string =>
+  `{"error":{"kind":"input","message":${JSON.stringify(block.errors[i])},"line":${block.lines[i]}}}\n`;
+
+/** The variables a batch reads: every input, the ones the outputs need, --at values (unused names warned about). */
+export function planInputs(ctx: Context, lowered: Lowered, outputs: readonly number[], at: string[] | undefined): Pick<BatchPlan, 'names' | 'needed' | 'defaults'> {
+  const { graph } = lowered;
+  const { values: defaults, bindings } = collectAssignments(at ?? []);
+  ctx.reportAll([...lowered.warnings, ...unusedBindings(bindings, graph.inputNames)]);
+  const mask = reaching(graph.nodes, outputs);
+  return { names: graph.inputNames, needed: graph.inputs.map((id) => mask[id] === 1), defaults };
+}
+
+/**
+ * `lines` for a command that evaluates one point at a time: `x` holds the point's values in input order (one
+ * array, reused: the evaluator must not keep it) and the evaluator gives the point's JSON object, written as
+ * one line, and whether every number in it is finite.
+ */
+export function pointByPoint(inputCount: number, evaluatePoint: (x: Float64Array) => { json: Json; finite: boolean }): BatchPlan['lines'] {
+  const x = new Float64Array(inputCount);
+  return (block, _format, out) => {
+    let failed = 0;
+    let nonFinite = 0;
+    for (let i = 0; i < block.count; i++) {
+      if (block.errors[i] !== undefined) {
+        failed++;
+        out.push(errorLine(block, i));
+        continue;
+      }
+      for (let k = 0; k < inputCount; k++) x[k] = block.columns[k]![i]!;
+      const r = evaluatePoint(x);
+      out.push(stringify(r.json) + '\n');
+      if (!r.finite) nonFinite++;
+    }
+    return { failed, nonFinite };
+  };
+}
+
+/** Whether every number is finite (for --strict). */
+export function allFinite(numbers: Iterable<number>): boolean {
+  for (const v of numbers) if (v - v !== 0) return false;
+  return true;
 }
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -42,14 +120,9 @@ interface Layout {
   atList: number[];
   atPrefix: string[];
   gradKeys: string[];
-  /** `{"expression":"...","at":{` and `,"mode":"reverse"}`: each line is shaped like the single-point --json object. */
+  /** `{"expression":"...","at":{` and `,"mode":"reverse"}`: each line is shaped like the single-point eval --json object. */
   open: string;
   close: string;
-}
-
-interface LineStats {
-  failed: number;
-  nonFinite: number;
 }
 
 /** One NDJSON line per point of the block (a result, or an error in its place), pushed onto `out`. */
@@ -61,7 +134,7 @@ function ndjsonLines(layout: Layout, block: Block, value: Float64Array, gradient
     const error = block.errors[i];
     if (error !== undefined) {
       failed++;
-      out.push(`{"error":{"kind":"input","message":${JSON.stringify(error)},"line":${block.lines[i]}}}\n`);
+      out.push(errorLine(block, i));
       continue;
     }
     const v = value[i]!;
@@ -192,7 +265,11 @@ export class Progress {
   }
 }
 
-export async function runBatch(ctx: Context, expr: string | undefined, opts: BatchOptions): Promise<number> {
+/**
+ * Streams the points of `--points` through a command's plan: validates the shared options, builds the plan
+ * once (`makePlan` loads the formula and compiles what it needs), then reads, evaluates and writes block by block.
+ */
+export async function runPoints(ctx: Context, expr: string | undefined, opts: PointsOptions, makePlan: () => Promise<BatchPlan>): Promise<number> {
   const io = ctx.io;
   if (opts.trace) throw new AdiffError({ kind: 'usage', message: '--trace shows one point; it cannot be combined with --points' });
   const inputFormat = opts.inputFormat;
@@ -207,17 +284,10 @@ export async function runBatch(ctx: Context, expr: string | undefined, opts: Bat
     throw new AdiffError({ kind: 'usage', message: 'the formula and the points cannot both come from standard input', hint: 'give the formula as an argument or with --file' });
   }
 
-  const lowered = await ctx.load(expr, opts.file);
-  const { graph } = lowered;
-  const { values: defaults, bindings } = collectAssignments(opts.at ?? []);
-  ctx.reportAll([...lowered.warnings, ...unusedBindings(bindings, graph.inputNames)]);
-  const output = lowered.output;
-  const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
-  const mask = reaching(graph.nodes, [output.node]);
-  const needed = graph.inputs.map((id) => mask[id] === 1);
-  const names = graph.inputNames;
-  const kernels = compileKernels(graph, output.node);
-
+  const plan = await makePlan();
+  if (format === 'csv' && plan.csvHeader === undefined) {
+    throw new AdiffError({ kind: 'usage', message: 'this command writes NDJSON only with --points', hint: 'leave out --format csv' });
+  }
   const source = await openPoints(io, opts.points);
   let bytes = 0;
   let interrupted = false;
@@ -249,32 +319,25 @@ export async function runBatch(ctx: Context, expr: string | undefined, opts: Bat
     }
   })();
 
-  // Per-point output pieces that do not change: keys are JSON-encoded once.
-  const atList = names.map((_, k) => k).filter((k) => needed[k]);
-  const layout: Layout = {
-    wrt,
-    atList,
-    atPrefix: atList.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
-    gradKeys: wrt.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
-    open: `{"expression":${JSON.stringify(lowered.source.text)},"at":{`,
-    close: ',"mode":"reverse"}',
-  };
-
   const sink = new Sink(io.stdout);
   const progress = io.stderr.isTTY ? new Progress(io.stderr, source.size) : undefined;
-  const value = new Float64Array(BLOCK);
-  const gradient = names.map(() => new Float64Array(BLOCK));
   let done = 0;
   let failed = 0;
   let nonFinite = 0;
 
   try {
-    if (format === 'csv') await sink.write(['value', ...wrt.map((k) => `d/d${names[k]}`)].map(csvField).join(',') + '\n');
-    const reader = readPoints(counted, { names, needed, defaults, format: inputFormat as InputFormat | undefined, blockSize: BLOCK, label: source.label });
+    if (format === 'csv') await sink.write(plan.csvHeader!.map(csvField).join(',') + '\n');
+    const reader = readPoints(counted, {
+      names: plan.names,
+      needed: plan.needed,
+      defaults: plan.defaults,
+      format: inputFormat as InputFormat | undefined,
+      blockSize: BLOCK,
+      label: source.label,
+    });
     for await (const block of reader) {
-      kernels.gradientColumns(block.columns, block.count, value, gradient);
       const lines: string[] = [];
-      const stats = format === 'csv' ? csvLines(layout, block, value, gradient, lines) : ndjsonLines(layout, block, value, gradient, lines);
+      const stats = plan.lines(block, format, lines);
       failed += stats.failed;
       nonFinite += stats.nonFinite;
       if (format === 'csv') {
@@ -307,4 +370,60 @@ export async function runBatch(ctx: Context, expr: string | undefined, opts: Bat
   }
   if (nonFinite > 0 && opts.strict) return EXIT.notFinite;
   return EXIT.ok;
+}
+
+/** `adiff eval --points`: value and gradient per point, as NDJSON (the single-point --json shape) or CSV. */
+export async function runBatch(ctx: Context, expr: string | undefined, opts: BatchOptions): Promise<number> {
+  return runPoints(ctx, expr, opts, async () => {
+    const lowered = await ctx.load(expr, opts.file);
+    const { graph } = lowered;
+    const output = lowered.output.node;
+    const mode = opts.mode ?? 'reverse';
+    const inputs = planInputs(ctx, lowered, [output], opts.at);
+    const names = graph.inputNames;
+    const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, names) : graph.inputs.map((_, k) => k);
+
+    // Per-point output pieces that do not change: keys are JSON-encoded once.
+    const atList = names.map((_, k) => k).filter((k) => inputs.needed[k]);
+    const layout: Layout = {
+      wrt,
+      atList,
+      atPrefix: atList.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
+      gradKeys: wrt.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
+      open: `{"expression":${JSON.stringify(lowered.source.text)},"at":{`,
+      close: `,"mode":"${mode}"}`,
+    };
+    const value = new Float64Array(BLOCK);
+    const gradient = names.map(() => new Float64Array(BLOCK));
+
+    // Reverse mode: the compiled kernel over the block's columns. Forward mode: the interpreter, point by point,
+    // exactly as the single-point `eval --mode forward` (one forward sweep per variable over the same graph).
+    let compute: (block: Block) => void;
+    if (mode === 'reverse') {
+      const kernels = compileKernels(graph, output);
+      compute = (block) => kernels.gradientColumns(block.columns, block.count, value, gradient);
+    } else {
+      const mask = reaching(graph.nodes, [output]);
+      const directions = wrt.map((k) => unitDirection(graph, k));
+      const x = new Float64Array(names.length);
+      compute = (block) => {
+        for (let i = 0; i < block.count; i++) {
+          if (block.errors[i] !== undefined) continue;
+          for (let k = 0; k < x.length; k++) x[k] = block.columns[k]![i]!;
+          const values = evaluate(graph, x, mask);
+          const partials = linearize(graph, values, mask);
+          value[i] = values[output]!;
+          wrt.forEach((k, j) => (gradient[k]![i] = forwardSweep(graph, partials, directions[j]!, mask)[output]!));
+        }
+      };
+    }
+    return {
+      ...inputs,
+      csvHeader: ['value', ...wrt.map((k) => `d/d${names[k]}`)],
+      lines(block, format, out) {
+        compute(block);
+        return format === 'csv' ? csvLines(layout, block, value, gradient, out) : ndjsonLines(layout, block, value, gradient, out);
+      },
+    };
+  });
 }

@@ -18,7 +18,17 @@ export interface HessianOptions extends CommonOptions {
   wrt?: string;
 }
 
+/** The results of the --json object (with --points, each point's line has this shape). */
+export function hessianEntries(names: readonly string[], value: number, gradient: readonly number[], hessian: readonly (readonly number[])[]): [string, Json][] {
+  return [
+    ['value', value],
+    ['gradient', obj(names.map((n, i) => [n, gradient[i]!]))],
+    ['hessian', obj(names.map((n, i) => [n, obj(names.map((m, j) => [m, hessian[i]![j]!]))]))],
+  ];
+}
+
 export async function runHessian(ctx: Context, expr: string | undefined, opts: HessianOptions): Promise<number> {
+  if (opts.points !== undefined) return (await import('../batch-higher.js')).hessianPoints(ctx, expr, { ...opts, points: opts.points });
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const output = resolveSingleOutput(lowered, opts.of, 'hessian');
@@ -32,11 +42,7 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
   // The forward-over-reverse table along the first variable: the gradient graph with values and tangents.
   const second = opts.trace && wrt.length > 0 ? secondOrderTrace(graph, output.node, x, unitDirection(graph, wrt[0]!), output.label) : undefined;
   if (ctx.json) {
-    const entries: [string, Json][] = [
-      ['value', r.value],
-      ['gradient', obj(names.map((n, i) => [n, gradient[i]!]))],
-      ['hessian', obj(names.map((n, i) => [n, obj(names.map((m, j) => [m, r.hessian[i]![j]!]))]))],
-    ];
+    const entries = hessianEntries(names, r.value, gradient, r.hessian);
     if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
     if (second) {
       const rowsJson = second.map((r) => obj([['node', r.label], ['names', r.names], ['definition', r.definition], ['value', r.value], ['tangent', r.tangent]]));
@@ -74,6 +80,7 @@ function renderSecondOrder(ctx: Context, rows: SecondOrderRow[], wrt: string): s
 export function registerHessian(program: Command, run: Runner): void {
   pointCommand(program, 'hessian', 'value, gradient and exact Hessian (second partial derivatives) at a point', {
     trace: 'show the first-order sweep and the forward-over-reverse sweep along the first variable',
+    points: true,
   })
     .option('--wrt <names>', 'only these variables, in this order (default: every variable)')
     .addHelpText(
@@ -81,7 +88,8 @@ export function registerHessian(program: Command, run: Runner): void {
       `
 Examples:
   adiff hessian "(1-x)^2 + 100(y-x^2)^2" --at x=1,y=1
-  adiff hessian "x^2*y + sin(z)" --at x=1,y=2,z=0 --json`,
+  adiff hessian "x^2*y + sin(z)" --at x=1,y=2,z=0 --json
+  adiff hessian "(1-x)^2 + 100(y-x^2)^2" --points examples/xy.csv`,
     )
     .action(async (expr: string | undefined, opts: HessianOptions) => {
       await run((ctx) => runHessian(ctx, expr, opts), opts.json, opts.color);

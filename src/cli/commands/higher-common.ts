@@ -14,6 +14,9 @@ export type { Runner } from '../program.js';
 
 export interface CommonOptions {
   at?: string[];
+  /** --points FILE|-: every point of a CSV or NDJSON file, one NDJSON line each (batch-higher.ts). */
+  points?: string;
+  inputFormat?: string;
   of?: string;
   trace?: boolean;
   json?: boolean;
@@ -23,8 +26,8 @@ export interface CommonOptions {
 }
 
 
-/** Declares a command that reads a program and takes a point. */
-export function pointCommand(program: Command, name: string, description: string, options: { trace?: string; strict?: boolean } = {}): Command {
+/** Declares a command that reads a program and takes a point (or, with `points`, many points: --points). */
+export function pointCommand(program: Command, name: string, description: string, options: { trace?: string; strict?: boolean; points?: boolean } = {}): Command {
   const cmd = program
     .command(name)
     .description(description)
@@ -35,7 +38,13 @@ export function pointCommand(program: Command, name: string, description: string
   cmd
     .option('--json', 'one line of JSON on stdout (errors as JSON on stderr)')
     .option('--strict', 'exit 3 when a value or derivative is NaN or infinite')
-    .addOption(fileOption())
+    .addOption(fileOption());
+  if (options.points) {
+    cmd
+      .option('--points <file>', 'at every point of a CSV or NDJSON file (- for standard input): one NDJSON line per point, shaped like --json')
+      .option('--input-format <format>', 'with --points: csv or ndjson (detected from the content by default)');
+  }
+  cmd
     .addOption(colorOption())
     .addOption(noColorOption());
   return cmd;

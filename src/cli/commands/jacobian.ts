@@ -16,7 +16,18 @@ export interface JacobianOptions extends CommonOptions {
   mode?: string;
 }
 
+/** The results of the --json object (with --points, each point's line has this shape). */
+export function jacobianEntries(labels: readonly string[], names: readonly string[], values: readonly number[], jacobian: readonly (readonly number[])[], mode: string): [string, Json][] {
+  return [
+    ['outputs', [...labels]],
+    ['values', obj(labels.map((l, i) => [l, values[i]!]))],
+    ['jacobian', obj(labels.map((l, i) => [l, obj(names.map((n, j) => [n, jacobian[i]![j]!]))]))],
+    ['mode', mode],
+  ];
+}
+
 export async function runJacobian(ctx: Context, expr: string | undefined, opts: JacobianOptions): Promise<number> {
+  if (opts.points !== undefined) return (await import('../batch-higher.js')).jacobianPoints(ctx, expr, { ...opts, points: opts.points });
   const mode = parseModeOption(opts.mode);
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
@@ -33,12 +44,7 @@ export async function runJacobian(ctx: Context, expr: string | undefined, opts: 
       })
     : undefined;
   if (ctx.json) {
-    const entries: [string, Json][] = [
-      ['outputs', labels],
-      ['values', obj(labels.map((l, i) => [l, r.values[i]!]))],
-      ['jacobian', obj(labels.map((l, i) => [l, obj(names.map((n, j) => [n, r.jacobian[i]![j]!]))]))],
-      ['mode', r.mode],
-    ];
+    const entries = jacobianEntries(labels, names, r.values, r.jacobian, r.mode);
     if (traces) entries.push(['traces', traces.map((t) => obj([[r.mode === 'reverse' ? 'output' : 'wrt', t.of], ['trace', traceJson(t.rows, r.mode)]]))]);
     ctx.print(stringify(obj(entries)) + '\n');
   } else {
@@ -57,6 +63,7 @@ export async function runJacobian(ctx: Context, expr: string | undefined, opts: 
 export function registerJacobian(program: Command, run: Runner): void {
   pointCommand(program, 'jacobian', 'the Jacobian of several outputs at a point (forward or reverse sweeps, chosen by shape)', {
     trace: 'show the Wengert list of every sweep (adjoints per output, or tangents per variable)',
+    points: true,
   })
     .option('--wrt <names>', 'only these variables, in this order (default: every variable)')
     .option('--mode <mode>', 'auto (forward when there are fewer variables than outputs), forward or reverse', 'auto')
@@ -65,7 +72,8 @@ export function registerJacobian(program: Command, run: Runner): void {
       `
 Examples:
   adiff jacobian "u = x*y; v = x + y" --of u,v --at x=2,y=3
-  adiff jacobian "x*y; x + y; sin(x)" --at x=2,y=3 --mode reverse --json`,
+  adiff jacobian "x*y; x + y; sin(x)" --at x=2,y=3 --mode reverse --json
+  adiff jacobian "u = x*y; v = x + y" --of u,v --points examples/xy.csv`,
     )
     .action(async (expr: string | undefined, opts: JacobianOptions) => {
       await run((ctx) => runJacobian(ctx, expr, opts), opts.json, opts.color);

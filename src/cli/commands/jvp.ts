@@ -18,10 +18,37 @@ export interface ProductOptions extends CommonOptions {
   cotangent?: string[];
 }
 
+/** The results of each command's --json object (with --points, each point's line has this shape). */
+export function jvpEntries(labels: readonly string[], inputNames: readonly string[], values: readonly number[], d: ArrayLike<number>, jvp: readonly number[]): [string, Json][] {
+  return [
+    ['values', obj(labels.map((l, i) => [l, values[i]!]))],
+    ['dir', obj(inputNames.map((n, i) => [n, d[i]!]))],
+    ['jvp', obj(labels.map((l, i) => [l, jvp[i]!]))],
+  ];
+}
+
+export function vjpEntries(labels: readonly string[], inputNames: readonly string[], values: readonly number[], c: ArrayLike<number>, vjp: ArrayLike<number>): [string, Json][] {
+  return [
+    ['values', obj(labels.map((l, i) => [l, values[i]!]))],
+    ['cotangent', obj(labels.map((l, i) => [l, c[i]!]))],
+    ['vjp', obj(inputNames.map((n, i) => [n, vjp[i]!]))],
+  ];
+}
+
+export function hvpEntries(inputNames: readonly string[], value: number, gradient: ArrayLike<number>, d: ArrayLike<number>, hvp: ArrayLike<number>): [string, Json][] {
+  return [
+    ['value', value],
+    ['gradient', obj(inputNames.map((n, i) => [n, gradient[i]!]))],
+    ['dir', obj(inputNames.map((n, i) => [n, d[i]!]))],
+    ['hvp', obj(inputNames.map((n, i) => [n, hvp[i]!]))],
+  ];
+}
+
 /** `(x: 1, y: 0)` for a note under the results. */
 const vectorNote = (names: readonly string[], v: ArrayLike<number>) => `(${names.map((n, i) => `${n}: ${v[i]}`).join(', ')})`;
 
 export async function runJvp(ctx: Context, expr: string | undefined, opts: ProductOptions): Promise<number> {
+  if (opts.points !== undefined) return (await import('../batch-higher.js')).jvpPoints(ctx, expr, { ...opts, points: opts.points });
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
@@ -31,11 +58,7 @@ export async function runJvp(ctx: Context, expr: string | undefined, opts: Produ
   const labels = outputs.map((o) => o.label);
   const rows = opts.trace ? sweepTrace(lowered, { ...r.lin, output: outputs[0]!.node, sensitivity: r.tangents, mode: 'forward' }) : undefined;
   if (ctx.json) {
-    const entries: [string, Json][] = [
-      ['values', obj(labels.map((l, i) => [l, r.values[i]!]))],
-      ['dir', obj(graph.inputNames.map((n, i) => [n, d[i]!]))],
-      ['jvp', obj(labels.map((l, i) => [l, r.jvp[i]!]))],
-    ];
+    const entries = jvpEntries(labels, graph.inputNames, r.values, d, r.jvp);
     if (rows) entries.push(['trace', traceJson(rows, 'forward')]);
     ctx.print(stringify(obj(entries)) + '\n');
   } else {
@@ -50,6 +73,7 @@ export async function runJvp(ctx: Context, expr: string | undefined, opts: Produ
 }
 
 export async function runVjp(ctx: Context, expr: string | undefined, opts: ProductOptions): Promise<number> {
+  if (opts.points !== undefined) return (await import('../batch-higher.js')).vjpPoints(ctx, expr, { ...opts, points: opts.points });
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
@@ -60,11 +84,7 @@ export async function runVjp(ctx: Context, expr: string | undefined, opts: Produ
   const s = labels.reduce((sum, _, i) => sum + (c[i] === 0 ? 0 : c[i]! * r.values[i]!), 0);
   const rows = opts.trace ? sweepTrace(lowered, { ...r.lin, output: outputs[outputs.length - 1]!.node, sensitivity: r.adjoints, mode: 'reverse' }) : undefined;
   if (ctx.json) {
-    const entries: [string, Json][] = [
-      ['values', obj(labels.map((l, i) => [l, r.values[i]!]))],
-      ['cotangent', obj(labels.map((l, i) => [l, c[i]!]))],
-      ['vjp', obj(graph.inputNames.map((n, i) => [n, r.vjp[i]!]))],
-    ];
+    const entries = vjpEntries(labels, graph.inputNames, r.values, c, r.vjp);
     if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
     ctx.print(stringify(obj(entries)) + '\n');
   } else {
@@ -80,6 +100,7 @@ export async function runVjp(ctx: Context, expr: string | undefined, opts: Produ
 }
 
 export async function runHvp(ctx: Context, expr: string | undefined, opts: ProductOptions): Promise<number> {
+  if (opts.points !== undefined) return (await import('../batch-higher.js')).hvpPoints(ctx, expr, { ...opts, points: opts.points });
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const output = resolveSingleOutput(lowered, opts.of, 'hvp');
@@ -90,12 +111,7 @@ export async function runHvp(ctx: Context, expr: string | undefined, opts: Produ
   const first = opts.trace ? gradientAt(lowered, x, { output: output.node }) : undefined;
   const rows = first ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
   if (ctx.json) {
-    const entries: [string, Json][] = [
-      ['value', r.value],
-      ['gradient', obj(graph.inputNames.map((n, i) => [n, r.gradient[i]!]))],
-      ['dir', obj(graph.inputNames.map((n, i) => [n, d[i]!]))],
-      ['hvp', obj(graph.inputNames.map((n, i) => [n, r.hvp[i]!]))],
-    ];
+    const entries = hvpEntries(graph.inputNames, r.value, r.gradient, d, r.hvp);
     if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
     ctx.print(stringify(obj(entries)) + '\n');
   } else {
@@ -113,34 +129,40 @@ export async function runHvp(ctx: Context, expr: string | undefined, opts: Produ
 export function registerProducts(program: Command, run: Runner): void {
   pointCommand(program, 'jvp', 'Jacobian-vector product J·d: the derivative of every output along a direction (one forward sweep)', {
     trace: 'show the forward sweep: every intermediate with its tangent along d',
+    points: true,
   })
     .option('--dir <name=value,...>', 'the direction d: a value per variable (variables left out are 0; repeatable)', repeatable)
     .addHelpText('after', `
 Examples:
   adiff jvp "u = x*y; v = x + y" --of u,v --at x=2,y=3 --dir x=1,y=-1
-  adiff jvp "x^2 + y^2" --at x=3,y=4 --dir x=0.6,y=0.8 --json`)
+  adiff jvp "x^2 + y^2" --at x=3,y=4 --dir x=0.6,y=0.8 --json
+  adiff jvp "u = x*y; v = x + y" --of u,v --dir x=1 --points examples/xy.csv`)
     .action(async (expr: string | undefined, opts: ProductOptions) => {
       await run((ctx) => runJvp(ctx, expr, opts), opts.json, opts.color);
     });
   pointCommand(program, 'vjp', 'vector-Jacobian product cᵀ·J: the gradient of a weighted sum of the outputs (one reverse sweep)', {
     trace: 'show the reverse sweep: every intermediate with its adjoint',
+    points: true,
   })
     .option('--cotangent <name=value,...>', 'the weights c: a value per output (outputs left out are 0; repeatable)', repeatable)
     .addHelpText('after', `
 Examples:
   adiff vjp "u = x*y; v = x + y" --of u,v --at x=2,y=3 --cotangent u=1,v=2
-  adiff vjp "x*y; x + y" --at x=2,y=3 --cotangent f1=1 --json`)
+  adiff vjp "x*y; x + y" --at x=2,y=3 --cotangent f1=1 --json
+  adiff vjp "u = x*y; v = x + y" --of u,v --cotangent u=1,v=2 --points examples/xy.csv`)
     .action(async (expr: string | undefined, opts: ProductOptions) => {
       await run((ctx) => runVjp(ctx, expr, opts), opts.json, opts.color);
     });
   pointCommand(program, 'hvp', 'Hessian-vector product H·d, without forming H (forward-over-reverse)', {
     trace: 'show the first-order sweep (the Wengert list with adjoints) the product builds on',
+    points: true,
   })
     .option('--dir <name=value,...>', 'the direction d: a value per variable (variables left out are 0; repeatable)', repeatable)
     .addHelpText('after', `
 Examples:
   adiff hvp "x^2*y + sin(z)" --at x=1,y=2,z=0 --dir x=1
-  adiff hvp "(1-x)^2 + 100(y-x^2)^2" --at x=1,y=1 --dir x=1,y=1 --json`)
+  adiff hvp "(1-x)^2 + 100(y-x^2)^2" --at x=1,y=1 --dir x=1,y=1 --json
+  adiff hvp "(1-x)^2 + 100(y-x^2)^2" --dir x=1,y=1 --points examples/xy.csv`)
     .action(async (expr: string | undefined, opts: ProductOptions) => {
       await run((ctx) => runHvp(ctx, expr, opts), opts.json, opts.color);
     });
