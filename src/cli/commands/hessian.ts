@@ -36,9 +36,12 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
   const { x } = pointFor(ctx, lowered, [output.node], opts.at);
   const r = hessianAt(graph, output.node, x, wrt);
   const names = wrt.map((k) => graph.inputNames[k]!);
-  const gradient = wrt.map((k) => r.gradient[k]!);
-  const first = opts.trace ? gradientAt(lowered, x, { output: output.node }) : undefined;
-  const rows = first ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
+  // The gradient of the numeric reverse sweep, as `eval` gives it: it follows the zero-skip rule (a zero adjoint
+  // times an infinite partial counts as 0, e.g. ∂(sqrt(x)*y)/∂x at x = y = 0), which the derivative graph,
+  // evaluated as plain arithmetic, does not. The compiled kernels of --points follow the rule too.
+  const first = gradientAt(lowered, x, { output: output.node });
+  const gradient = wrt.map((k) => first.adjoints[graph.inputs[k]!]!);
+  const rows = opts.trace ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
   // The forward-over-reverse table along the first variable: the gradient graph with values and tangents.
   const second = opts.trace && wrt.length > 0 ? secondOrderTrace(graph, output.node, x, unitDirection(graph, wrt[0]!), output.label) : undefined;
   if (ctx.json) {
