@@ -2,7 +2,7 @@
 // derivations (written next to each test); every batch line is also compared with the single-point --json run
 // of the same command at the same point.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -235,5 +235,22 @@ describe('--points for the higher-order commands, a real process', () => {
     expect(JSON.parse(second!)).toEqual(rosenbrock(0.5, 0.5));
     expect(status).toBe('status=0');
     expect(r.stderr).toBe('');
+  });
+});
+
+describe("the --points examples of each command's help", () => {
+  it.each(['eval', 'hessian', 'jacobian', 'jvp', 'vjp', 'hvp'])('%s --help shows --points and its examples run', async (command) => {
+    const help = await run([command, '--help']);
+    expect(help.stdout).toMatch(/--points <file>/);
+    expect(help.stdout).toMatch(/--input-format <format>/);
+    const examples = help.stdout.split('\n').filter((l) => l.startsWith('  adiff ') && l.includes('--points examples/'));
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      const argv = [...example.trim().slice('adiff '.length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      const file = argv[argv.indexOf('--points') + 1]!;
+      const t = await run(argv, { files: { [file]: readFileSync(join(__dirname, '..', file)) } });
+      expect(t.code, example).toBe(0);
+      expect(t.stdout.trim().split('\n'), example).toHaveLength(example.includes('--format csv') ? 3 : 2); // examples/xy.csv has two points
+    }
   });
 });

@@ -79,7 +79,7 @@ export function registerEval(program: Command, run: Runner): void {
     .option('--json', 'one line of JSON on stdout (errors as JSON on stderr)')
     .option('--strict', 'exit 3 when the value or a derivative is NaN or infinite')
     .addOption(fileOption())
-    .option('--points <file>', 'evaluate at every point of a CSV or NDJSON file (- for standard input): one NDJSON line per point')
+    .option('--points <file>', 'evaluate at every point of a CSV or NDJSON file (- for standard input): one NDJSON line per point (a compiled kernel; --mode forward: the interpreter)')
     .option('--input-format <format>', 'with --points: csv or ndjson (detected from the content by default)')
     .option('--format <format>', 'with --points: ndjson (default) or csv output')
     .addOption(colorOption())
@@ -90,7 +90,9 @@ export function registerEval(program: Command, run: Runner): void {
 Examples:
   adiff eval "ln(x1)+x1*x2-sin(x2)" --at x1=2,x2=5
   adiff eval "b = 5 - 3a; c = 2b + 3; g = 3c - o" --at a=2,o=1 --trace
-  adiff eval "(x+y)*x" --at x=2,y=3 --mode forward --wrt x --json`,
+  adiff eval "(x+y)*x" --at x=2,y=3 --mode forward --wrt x --json
+  adiff eval "x*y^2" --points examples/xy.csv
+  adiff eval "x*y^2" --points examples/xy.csv --mode forward --format csv`,
     )
     .action(async (expr: string | undefined, opts: EvalOptions & { color?: boolean }) => {
       await run((ctx) => runEval(ctx, expr, opts), opts.json, opts.color);
