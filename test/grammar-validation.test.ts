@@ -10,8 +10,9 @@ describe('the grammar', () => {
     expect(() => new AdiffParser({ skipValidations: false })).not.toThrow();
   });
 
-  it('is shipped as one bundled CLI file, which the launcher loads', () => {
+  it('is shipped as one bundled CLI file with its code cache, which the launcher loads', () => {
     // `npm test` builds first (pretest), so the bundle exists.
-    expect(existsSync(join(__dirname, '..', 'dist', 'cli', 'adiff.mjs'))).toBe(true);
+    expect(existsSync(join(__dirname, '..', 'dist', 'cli', 'adiff.bundle.cjs'))).toBe(true);
+    expect(existsSync(join(__dirname, '..', 'dist', 'cli', 'adiff.cache'))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
 // and an exit code. Bad input exits 2 with a pointed message; a bug exits 70 with a one-line apology (and a
 // stack trace only when ADIFF_DEBUG is set). Never calls process.exit: the launcher sets process.exitCode.
 import { readFile, writeFile } from 'node:fs/promises';
+import { isatty } from 'node:tty';
 import { CommanderError, type Command } from 'commander';
 import { AdiffError, type Diagnostic } from '../diagnostics.js';
 import { Context, EXIT } from './context.js';
@@ -9,7 +10,11 @@ import type { Io } from './io.js';
 import { buildProgram } from './program.js';
 import { processStreams } from './process-streams.js';
 
+/** The version, inlined by the CLI bundle (scripts/bundle.mjs), so that start-up need not read package.json. */
+declare const ADIFF_VERSION: string | undefined;
+
 async function packageVersion(): Promise<string> {
+  if (typeof ADIFF_VERSION === 'string') return ADIFF_VERSION;
   try {
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';
@@ -110,10 +115,13 @@ export function processIo(): Io {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    stdinIsTTY: process.stdin.isTTY,
+    // Standard input is opened only when used: creating process.stdin costs start-up time (a file or pipe stream).
+    stdinIsTTY: isatty(0),
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     writeFile: (path, data) => writeFile(path, data),
-    stdin: process.stdin,
+    get stdin() {
+      return process.stdin;
+    },
     stdoutStream: process.stdout,
     readFile: (path) => readFile(path),
     ...processStreams(),
