@@ -91,8 +91,7 @@ Examples:
   adiff eval "ln(x1)+x1*x2-sin(x2)" --at x1=2,x2=5
   adiff eval "b = 5 - 3a; c = 2b + 3; g = 3c - o" --at a=2,o=1 --trace
   adiff eval "(x+y)*x" --at x=2,y=3 --mode forward --wrt x --json
-  adiff eval "x*y^2" --points examples/xy.csv
-  adiff eval "x*y^2" --points examples/xy.csv --mode forward --format csv`,
+  adiff eval "x*y^2" --points examples/xy.csv`,
     )
     .action(async (expr: string | undefined, opts: EvalOptions & { color?: boolean }) => {
       await run((ctx) => runEval(ctx, expr, opts), opts.json, opts.color);

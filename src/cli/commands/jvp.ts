@@ -138,7 +138,7 @@ export function registerProducts(program: Command, run: Runner): void {
 Examples:
   adiff jvp "u = x*y; v = x + y" --of u,v --at x=2,y=3 --dir x=1,y=-1
   adiff jvp "x^2 + y^2" --at x=3,y=4 --dir x=0.6,y=0.8 --json
-  adiff jvp "u = x*y; v = x + y" --of u,v --dir x=1 --points examples/xy.csv`)
+  adiff jvp "x*y; x + y" --dir x=1 --points examples/xy.csv`)
     .action(async (expr: string | undefined, opts: ProductOptions) => {
       await run((ctx) => runJvp(ctx, expr, opts), opts.json, opts.color);
     });
@@ -151,7 +151,7 @@ Examples:
 Examples:
   adiff vjp "u = x*y; v = x + y" --of u,v --at x=2,y=3 --cotangent u=1,v=2
   adiff vjp "x*y; x + y" --at x=2,y=3 --cotangent f1=1 --json
-  adiff vjp "u = x*y; v = x + y" --of u,v --cotangent u=1,v=2 --points examples/xy.csv`)
+  adiff vjp "x*y; x + y" --cotangent f1=1,f2=2 --points examples/xy.csv`)
     .action(async (expr: string | undefined, opts: ProductOptions) => {
       await run((ctx) => runVjp(ctx, expr, opts), opts.json, opts.color);
     });
