@@ -14,7 +14,7 @@
 // Names are not resolved here: functions, arity, constants and undefined names are checked when lowering.
 // Expression-level rules are few and shallow so that deep nesting costs few stack frames; the one recursive
 // cycle passes through `unary`, which counts the depth and stops cleanly past MAX_NESTING.
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import { EmbeddedActionsParser, LLkLookaheadStrategy, type ILookaheadStrategy, type IToken } from 'chevrotain';
 import type { BinaryOp, Expr, Statement } from './ast.js';
 import {
   allTokens,
@@ -104,11 +104,41 @@ function binary(operands: Expr[], ops: BinaryOp[]): Expr {
   return acc;
 }
 
+/**
+ * Chevrotain's LL(k) lookahead, each decision's function built the first time the parser reaches it rather than all
+ * at once when the parser is built: a one-formula run (start-up time) reaches only some of them. The functions
+ * are the same; validations (tests) are the inherited ones.
+ */
+class LazyLookahead extends LLkLookaheadStrategy {
+  override buildLookaheadForAlternation(options: Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0]) {
+    let real: ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> | undefined;
+    const build = () => super.buildLookaheadForAlternation(options);
+    return function (this: unknown, alts?: unknown) {
+      real ??= build();
+      return real.call(this as never, alts as never);
+    };
+  }
+
+  override buildLookaheadForOptional(options: Parameters<ILookaheadStrategy['buildLookaheadForOptional']>[0]) {
+    let real: ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> | undefined;
+    const build = () => super.buildLookaheadForOptional(options);
+    return function (this: unknown) {
+      real ??= build();
+      return real.call(this as never);
+    };
+  }
+}
+
 export class AdiffParser extends EmbeddedActionsParser {
   private depth = 0;
 
   constructor(options: { skipValidations?: boolean } = {}) {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 2, skipValidations: options.skipValidations ?? false });
+    super(allTokens, {
+      recoveryEnabled: false,
+      maxLookahead: 2,
+      skipValidations: options.skipValidations ?? false,
+      lookaheadStrategy: new LazyLookahead({ maxLookahead: 2 }),
+    });
     this.performSelfAnalysis();
   }
 
