@@ -187,7 +187,13 @@ export function kernelSource(graph: Graph, output: NodeId): KernelSource {
     const cur = adj[target];
     if (cur === undefined) {
       if (t.k === 'const') adj[target] = t;
-      else {
+      else if (/^a\d+$/.test(t.s)) {
+        // The contribution is another node's finished adjoint (a partial of 1: +, -, a product by 1): share its
+        // local instead of copying it. `0 + a` is `a` here, as an adjoint local is never -0 (it starts as
+        // `… + 0` or `c + …`, and a sum is -0 only if both terms are). A later contribution to `target` then
+        // declares target's own local (below), leaving the shared one untouched.
+        adj[target] = { k: 'code', s: t.s };
+      } else {
         // `0 + t`, as the interpreter starts from 0 (this also turns a -0 into 0).
         reverse.push(`let a${target} = ${t.s} + 0;`);
         declared.add(target);
@@ -198,6 +204,11 @@ export function kernelSource(graph: Graph, output: NodeId): KernelSource {
     } else if (cur.k === 'const') {
       const c = t as { k: 'code'; s: string };
       reverse.push(`let a${target} = ${literal(cur.c)} + ${c.s};`);
+      declared.add(target);
+      adj[target] = { k: 'code', s: `a${target}` };
+    } else if (!declared.has(target)) {
+      // `cur` is another node's local, shared (above): target's own starts from it, in the interpreter's order.
+      reverse.push(`let a${target} = ${cur.s} + ${t.k === 'const' ? literal(t.c) : t.s};`);
       declared.add(target);
       adj[target] = { k: 'code', s: `a${target}` };
     } else {
@@ -299,7 +310,12 @@ const CHUNK = 1000;
 /** Kernels up to this many statements stay one function (measured: faster up to a few thousand statements). */
 const CHUNK_ABOVE = 8000;
 
-/** Kernels for large graphs: every local becomes a workspace slot, the statements are cut into functions. */
+/**
+ * Kernels for large graphs: the statements are cut into functions of `chunk` statements. A local that is used
+ * in one function only (most of the reverse sweep's temporaries and adjoints) stays a local there; a local that
+ * crosses functions (forward values the reverse sweep reads, adjoints accumulated in several) becomes a slot of a
+ * shared Float64Array workspace, as do the inputs, the value and the gradient.
+ */
 function chunkedKernels(src: KernelSource, n: number, chunk: number): Kernels {
   const slots = new Map<string, number>();
   const slot = (name: string) => {
@@ -308,21 +324,41 @@ function chunkedKernels(src: KernelSource, n: number, chunk: number): Kernels {
     return k;
   };
   const inSlot = [...Array(n).keys()].map((k) => slot(`x${k}`));
-  // Only our own names (x0, v12, t3, a7) are rewritten; the code holds nothing else that looks like them.
-  const rewrite = (code: string) => code.replace(/^(?:const|let) /, '').replace(/\b([xvta])(\d+)\b/g, (name) => `w[${slot(name)}]`);
   const valueSlot = slot('result');
   const gradSlots = [...Array(n).keys()].map((k) => slot(`gradient${k}`));
-  const forward = [...src.forward.map(rewrite), `w[${valueSlot}] = ${rewrite(src.value)};`];
-  const reverse = [...src.reverse.map(rewrite), ...gradSlots.map((g, k) => `w[${g}] = ${rewrite(src.gradient[k]!)};`)];
+  // Only our own names (x0, v12, t3, a7) are rewritten; the code holds nothing else that looks like them.
+  // `@r` and `@g<k>` stand for the value and the gradient slots.
+  const NAME = /\b[xvta]\d+\b/g;
+  const forward = [...src.forward, `@r = ${src.value};`];
+  const reverse = [...src.reverse, ...src.gradient.map((g, k) => `@g${k} = ${g};`)];
+  const sources: string[] = [];
   const functions = (lines: string[]) => {
-    const fns: ((w: Float64Array) => void)[] = [];
-    for (let at = 0; at < lines.length; at += chunk) {
-      fns.push(new Function('w', `'use strict';\n${lines.slice(at, at + chunk).join('\n')}`) as (w: Float64Array) => void);
-    }
-    return fns;
+    const chunks: string[][] = [];
+    for (let at = 0; at < lines.length; at += chunk) chunks.push(lines.slice(at, at + chunk));
+    // The function each name appears in; -1 once it appears in two.
+    const home = new Map<string, number>();
+    chunks.forEach((ls, c) => {
+      for (const l of ls) for (const name of l.match(NAME) ?? []) home.set(name, (home.get(name) ?? c) === c ? c : -1);
+    });
+    const shared = (name: string) => name.startsWith('x') || home.get(name) === -1;
+    const rewrite = (l: string) => {
+      const declared = /^(?:const|let) ([xvta]\d+) = /.exec(l);
+      if (declared && shared(declared[1]!)) l = l.replace(/^(?:const|let) /, '');
+      return l
+        .replace(NAME, (name) => (shared(name) ? `w[${slot(name)}]` : name))
+        .replace(/^@r = /, `w[${valueSlot}] = `)
+        .replace(/^@g(\d+) = /, (_, k: string) => `w[${gradSlots[Number(k)]!}] = `);
+    };
+    return chunks.map((ls) => {
+      const code = ls.map(rewrite).join('\n');
+      sources.push(code);
+      return new Function('w', `'use strict';\n${code}`) as (w: Float64Array) => void;
+    });
   };
   const valueFns = functions(forward);
+  const valueSource = sources.splice(0).join('\n');
   const gradFns = functions([...forward, ...reverse]);
+  const gradSource = sources.splice(0).join('\n');
   const w = new Float64Array(slots.size);
   const needed = src.needed;
   const run = (fns: ((w: Float64Array) => void)[]) => {
@@ -363,7 +399,7 @@ function chunkedKernels(src: KernelSource, n: number, chunk: number): Kernels {
         for (let k = 0; k < n; k++) g[i * n + k] = w[gradSlots[k]!]!;
       }
     },
-    source: { value: forward.join('\n'), gradient: [...forward, ...reverse].join('\n') },
+    source: { value: valueSource, gradient: gradSource },
   };
 }
 
