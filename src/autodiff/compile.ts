@@ -1,7 +1,7 @@
 // Code generation: the checked graph compiles once into straight-line JavaScript for the value and the gradient
 // (one reverse sweep), which V8 optimizes like hand-written code. The local derivatives come from the rule table
-// with code strings as the carrier (`Ops<string>`): this file knows how to *write* each primitive's value, and
-// has no derivative rules of its own.
+// with code strings as the carrier (`Ops<string>`), and each primitive's value is written by its row's `code`:
+// this file has no rules of its own.
 //
 // Safety: the generated source contains only numeric literals printed here, fixed local names (v12, t3, a7, …),
 // operators and `Math` calls. No text from the user (variable names, the formula) is ever spliced into it:
@@ -16,45 +16,6 @@ import { term } from './evaluate.js';
 import { dependsOnInput, reaching, type Graph, type NodeId } from './graph.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
 
-/** How each primitive's value is written in JavaScript; must compute exactly what PRIMS[op].eval computes. */
-const CODE = {
-  add: ([a, b]) => `${a} + ${b}`,
-  sub: ([a, b]) => `${a} - ${b}`,
-  mul: ([a, b]) => `${a} * ${b}`,
-  div: ([a, b]) => `${a} / ${b}`,
-  neg: ([a]) => `-${a}`,
-  powc: ([a], c) => `Math.pow(${a}, ${literal(c)})`,
-  pow: ([a, b]) => `Math.pow(${a}, ${b})`,
-  sin: ([a]) => `Math.sin(${a})`,
-  cos: ([a]) => `Math.cos(${a})`,
-  tan: ([a]) => `Math.tan(${a})`,
-  sec: ([a]) => `1 / Math.cos(${a})`,
-  csc: ([a]) => `1 / Math.sin(${a})`,
-  cot: ([a]) => `1 / Math.tan(${a})`,
-  asin: ([a]) => `Math.asin(${a})`,
-  acos: ([a]) => `Math.acos(${a})`,
-  atan: ([a]) => `Math.atan(${a})`,
-  sinh: ([a]) => `Math.sinh(${a})`,
-  cosh: ([a]) => `Math.cosh(${a})`,
-  tanh: ([a]) => `Math.tanh(${a})`,
-  asinh: ([a]) => `Math.asinh(${a})`,
-  acosh: ([a]) => `Math.acosh(${a})`,
-  atanh: ([a]) => `Math.atanh(${a})`,
-  exp: ([a]) => `Math.exp(${a})`,
-  ln: ([a]) => `Math.log(${a})`,
-  log10: ([a]) => `Math.log10(${a})`,
-  log2: ([a]) => `Math.log2(${a})`,
-  logb: ([a, b]) => `Math.log(${a}) / Math.log(${b})`,
-  sqrt: ([a]) => `Math.sqrt(${a})`,
-  cbrt: ([a]) => `Math.cbrt(${a})`,
-  abs: ([a]) => `Math.abs(${a})`,
-  sign: ([a]) => `Math.sign(${a})`,
-  eq: ([a, b]) => `(${a} === ${b} ? 1 : 0)`,
-  atan2: ([a, b]) => `Math.atan2(${a}, ${b})`,
-  hypot: (args) => `Math.hypot(${args.join(', ')})`,
-  min: (args) => `Math.min(${args.join(', ')})`,
-  max: (args) => `Math.max(${args.join(', ')})`,
-} satisfies Record<PrimName, (args: string[], param: number) => string>;
 
 /** A number as a JavaScript expression that evaluates to exactly that double. */
 export function literal(c: number): string {
@@ -110,7 +71,7 @@ class Emitter {
     if (op === 'powc' && param === 1) return args[0]!;
     const consts = args.map((a) => this.constOf(a));
     if (consts.every((c) => c !== undefined)) return this.lit(PRIMS[op].eval(consts as number[], param));
-    return this.temp(CODE[op](args, param));
+    return this.temp(PRIMS[op].code(args, literal(param)));
   }
 
   ops(): Ops<string> {
@@ -158,7 +119,7 @@ export function kernelSource(graph: Graph, output: NodeId): KernelSource {
         val[i] = e.lit(PRIMS[n.op].eval(consts as number[], n.param));
       } else {
         val[i] = `v${i}`;
-        forward.push(`const v${i} = ${CODE[n.op](args, n.param)};`);
+        forward.push(`const v${i} = ${PRIMS[n.op].code(args, literal(n.param))};`);
       }
     }
   }

@@ -64,6 +64,11 @@ export interface Primitive {
   /** Local partial derivatives ∂out/∂args[i], written with `k`; `out` is this node's own value. */
   partials<T>(k: Ops<T>, args: T[], out: T, param: number): T[];
   print: PrintForm;
+  /**
+   * The value as JavaScript over argument expressions (and powc's exponent, printed as a literal), for compiled
+   * kernels: it must compute exactly what `eval` computes.
+   */
+  code(args: string[], param: string): string;
   /** Where the value is defined, for warnings (e.g. `x > 0`). */
   domain?: string;
   /** Where the primitive is not differentiable at these arguments: a sentence saying which convention is used. */
@@ -91,16 +96,16 @@ function tieKink(args: number[], out: number, what: string): string | undefined 
 }
 
 export const PRIMITIVES = {
-  add: { arity: 2, eval: ([a, b]) => a! + b!, partials: (k) => [k.num(1), k.num(1)], print: { kind: 'infix', symbol: '+', prec: 1 } },
-  sub: { arity: 2, eval: ([a, b]) => a! - b!, partials: (k) => [k.num(1), k.num(-1)], print: { kind: 'infix', symbol: '-', prec: 1 } },
-  mul: { arity: 2, eval: ([a, b]) => a! * b!, partials: (_k, [a, b]) => [b!, a!], print: { kind: 'infix', symbol: '*', prec: 2 } },
+  add: { arity: 2, eval: ([a, b]) => a! + b!, partials: (k) => [k.num(1), k.num(1)], code: ([a, b]) => `${a} + ${b}`, print: { kind: 'infix', symbol: '+', prec: 1 } },
+  sub: { arity: 2, eval: ([a, b]) => a! - b!, partials: (k) => [k.num(1), k.num(-1)], code: ([a, b]) => `${a} - ${b}`, print: { kind: 'infix', symbol: '-', prec: 1 } },
+  mul: { arity: 2, eval: ([a, b]) => a! * b!, partials: (_k, [a, b]) => [b!, a!], code: ([a, b]) => `${a} * ${b}`, print: { kind: 'infix', symbol: '*', prec: 2 } },
   div: {
     arity: 2, domain: 'a nonzero divisor',
     eval: ([a, b]) => a! / b!,
     partials: (k, [, b], out) => [k.div(k.num(1), b!), k.neg(k.div(out, b!))],
-    print: { kind: 'infix', symbol: '/', prec: 2 },
+    code: ([a, b]) => `${a} / ${b}`, print: { kind: 'infix', symbol: '/', prec: 2 },
   },
-  neg: { arity: 1, eval: ([a]) => -a!, partials: (k) => [k.num(-1)], print: { kind: 'prefix', symbol: '-' } },
+  neg: { arity: 1, eval: ([a]) => -a!, partials: (k) => [k.num(-1)], code: ([a]) => `-${a}`, print: { kind: 'prefix', symbol: '-' } },
 
   // x^c with a constant exponent: c*x^(c-1) at every x, negative or zero included, and never ln(x).
   // c = 0 is its own case so that d/dx x^0 is 0 even at x = 0 (where c*x^(c-1) would be 0*Infinity).
@@ -108,7 +113,7 @@ export const PRIMITIVES = {
     arity: 1, domain: 'x ≥ 0, or any x with an integer exponent',
     eval: ([x], c) => Math.pow(x!, c),
     partials: (k, [x], _out, c) => [c === 0 ? k.num(0) : k.mul(k.num(c), k.powc(x!, c - 1))],
-    print: { kind: 'power' },
+    code: ([a], c) => `Math.pow(${a}, ${c})`, print: { kind: 'power' },
   },
   // x^y with a variable exponent: only here does ln(x) appear, and only in ∂/∂y, so a NaN from ln(x) at x <= 0
   // never reaches ∂/∂x (sweeps skip a partial whose tangent or adjoint is zero).
@@ -116,53 +121,53 @@ export const PRIMITIVES = {
     arity: 2, domain: 'x > 0, or x < 0 with an integer exponent',
     eval: ([x, y]) => Math.pow(x!, y!),
     partials: (k, [x, y], out) => [k.mul(y!, k.pow(x!, k.sub(y!, k.num(1)))), k.mul(out, k.ln(x!))],
-    print: { kind: 'power' },
+    code: ([a, b]) => `Math.pow(${a}, ${b})`, print: { kind: 'power' },
   },
 
-  sin: { arity: 1, eval: ([x]) => Math.sin(x!), partials: (k, [x]) => [k.cos(x!)], print: call('sin') },
-  cos: { arity: 1, eval: ([x]) => Math.cos(x!), partials: (k, [x]) => [k.neg(k.sin(x!))], print: call('cos') },
-  tan: { arity: 1, domain: 'x ≠ π/2 + kπ', eval: ([x]) => Math.tan(x!), partials: (k, _x, out) => [k.add(k.num(1), k.powc(out, 2))], print: call('tan') },
-  sec: { arity: 1, domain: 'x ≠ π/2 + kπ', eval: ([x]) => 1 / Math.cos(x!), partials: (k, [x], out) => [k.mul(out, k.tan(x!))], print: call('sec') },
-  csc: { arity: 1, domain: 'x ≠ kπ', eval: ([x]) => 1 / Math.sin(x!), partials: (k, [x], out) => [k.neg(k.mul(out, k.cot(x!)))], print: call('csc') },
-  cot: { arity: 1, domain: 'x ≠ kπ', eval: ([x]) => 1 / Math.tan(x!), partials: (k, _x, out) => [k.neg(k.add(k.num(1), k.powc(out, 2)))], print: call('cot') },
-  asin: { arity: 1, domain: '-1 ≤ x ≤ 1 (derivative for -1 < x < 1)', eval: ([x]) => Math.asin(x!), partials: (k, [x]) => [invSqrt(k, k.sub(k.num(1), k.powc(x!, 2)))], print: call('asin') },
-  acos: { arity: 1, domain: '-1 ≤ x ≤ 1 (derivative for -1 < x < 1)', eval: ([x]) => Math.acos(x!), partials: (k, [x]) => [k.neg(invSqrt(k, k.sub(k.num(1), k.powc(x!, 2))))], print: call('acos') },
-  atan: { arity: 1, eval: ([x]) => Math.atan(x!), partials: (k, [x]) => [k.div(k.num(1), k.add(k.num(1), k.powc(x!, 2)))], print: call('atan') },
+  sin: { arity: 1, eval: ([x]) => Math.sin(x!), partials: (k, [x]) => [k.cos(x!)], code: ([a]) => `Math.sin(${a})`, print: call('sin') },
+  cos: { arity: 1, eval: ([x]) => Math.cos(x!), partials: (k, [x]) => [k.neg(k.sin(x!))], code: ([a]) => `Math.cos(${a})`, print: call('cos') },
+  tan: { arity: 1, domain: 'x ≠ π/2 + kπ', eval: ([x]) => Math.tan(x!), partials: (k, _x, out) => [k.add(k.num(1), k.powc(out, 2))], code: ([a]) => `Math.tan(${a})`, print: call('tan') },
+  sec: { arity: 1, domain: 'x ≠ π/2 + kπ', eval: ([x]) => 1 / Math.cos(x!), partials: (k, [x], out) => [k.mul(out, k.tan(x!))], code: ([a]) => `1 / Math.cos(${a})`, print: call('sec') },
+  csc: { arity: 1, domain: 'x ≠ kπ', eval: ([x]) => 1 / Math.sin(x!), partials: (k, [x], out) => [k.neg(k.mul(out, k.cot(x!)))], code: ([a]) => `1 / Math.sin(${a})`, print: call('csc') },
+  cot: { arity: 1, domain: 'x ≠ kπ', eval: ([x]) => 1 / Math.tan(x!), partials: (k, _x, out) => [k.neg(k.add(k.num(1), k.powc(out, 2)))], code: ([a]) => `1 / Math.tan(${a})`, print: call('cot') },
+  asin: { arity: 1, domain: '-1 ≤ x ≤ 1 (derivative for -1 < x < 1)', eval: ([x]) => Math.asin(x!), partials: (k, [x]) => [invSqrt(k, k.sub(k.num(1), k.powc(x!, 2)))], code: ([a]) => `Math.asin(${a})`, print: call('asin') },
+  acos: { arity: 1, domain: '-1 ≤ x ≤ 1 (derivative for -1 < x < 1)', eval: ([x]) => Math.acos(x!), partials: (k, [x]) => [k.neg(invSqrt(k, k.sub(k.num(1), k.powc(x!, 2))))], code: ([a]) => `Math.acos(${a})`, print: call('acos') },
+  atan: { arity: 1, eval: ([x]) => Math.atan(x!), partials: (k, [x]) => [k.div(k.num(1), k.add(k.num(1), k.powc(x!, 2)))], code: ([a]) => `Math.atan(${a})`, print: call('atan') },
 
-  sinh: { arity: 1, eval: ([x]) => Math.sinh(x!), partials: (k, [x]) => [k.cosh(x!)], print: call('sinh') },
-  cosh: { arity: 1, eval: ([x]) => Math.cosh(x!), partials: (k, [x]) => [k.sinh(x!)], print: call('cosh') },
-  tanh: { arity: 1, eval: ([x]) => Math.tanh(x!), partials: (k, _x, out) => [k.sub(k.num(1), k.powc(out, 2))], print: call('tanh') },
-  asinh: { arity: 1, eval: ([x]) => Math.asinh(x!), partials: (k, [x]) => [invSqrt(k, k.add(k.powc(x!, 2), k.num(1)))], print: call('asinh') },
+  sinh: { arity: 1, eval: ([x]) => Math.sinh(x!), partials: (k, [x]) => [k.cosh(x!)], code: ([a]) => `Math.sinh(${a})`, print: call('sinh') },
+  cosh: { arity: 1, eval: ([x]) => Math.cosh(x!), partials: (k, [x]) => [k.sinh(x!)], code: ([a]) => `Math.cosh(${a})`, print: call('cosh') },
+  tanh: { arity: 1, eval: ([x]) => Math.tanh(x!), partials: (k, _x, out) => [k.sub(k.num(1), k.powc(out, 2))], code: ([a]) => `Math.tanh(${a})`, print: call('tanh') },
+  asinh: { arity: 1, eval: ([x]) => Math.asinh(x!), partials: (k, [x]) => [invSqrt(k, k.add(k.powc(x!, 2), k.num(1)))], code: ([a]) => `Math.asinh(${a})`, print: call('asinh') },
   // 1/sqrt(x-1)/sqrt(x+1) rather than 1/sqrt(x^2-1): no cancellation near x = 1.
   acosh: {
     arity: 1, domain: 'x ≥ 1 (derivative for x > 1)',
     eval: ([x]) => Math.acosh(x!),
     partials: (k, [x]) => [k.div(k.num(1), k.mul(k.sqrt(k.sub(x!, k.num(1))), k.sqrt(k.add(x!, k.num(1)))))],
-    print: call('acosh'),
+    code: ([a]) => `Math.acosh(${a})`, print: call('acosh'),
   },
-  atanh: { arity: 1, domain: '-1 < x < 1', eval: ([x]) => Math.atanh(x!), partials: (k, [x]) => [k.div(k.num(1), k.sub(k.num(1), k.powc(x!, 2)))], print: call('atanh') },
+  atanh: { arity: 1, domain: '-1 < x < 1', eval: ([x]) => Math.atanh(x!), partials: (k, [x]) => [k.div(k.num(1), k.sub(k.num(1), k.powc(x!, 2)))], code: ([a]) => `Math.atanh(${a})`, print: call('atanh') },
 
-  exp: { arity: 1, domain: 'results below about 1.8e308', eval: ([x]) => Math.exp(x!), partials: (_k, _x, out) => [out], print: call('exp') },
-  ln: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log(x!), partials: (k, [x]) => [k.div(k.num(1), x!)], print: call('ln') },
-  log10: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log10(x!), partials: (k, [x]) => [k.div(k.num(1), k.mul(x!, k.num(Math.LN10)))], print: call('log10') },
-  log2: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log2(x!), partials: (k, [x]) => [k.div(k.num(1), k.mul(x!, k.num(Math.LN2)))], print: call('log2') },
+  exp: { arity: 1, domain: 'results below about 1.8e308', eval: ([x]) => Math.exp(x!), partials: (_k, _x, out) => [out], code: ([a]) => `Math.exp(${a})`, print: call('exp') },
+  ln: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log(x!), partials: (k, [x]) => [k.div(k.num(1), x!)], code: ([a]) => `Math.log(${a})`, print: call('ln') },
+  log10: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log10(x!), partials: (k, [x]) => [k.div(k.num(1), k.mul(x!, k.num(Math.LN10)))], code: ([a]) => `Math.log10(${a})`, print: call('log10') },
+  log2: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log2(x!), partials: (k, [x]) => [k.div(k.num(1), k.mul(x!, k.num(Math.LN2)))], code: ([a]) => `Math.log2(${a})`, print: call('log2') },
   // log(x, b) = ln(x) / ln(b)
   logb: {
     arity: 2, domain: 'x > 0 and b > 0, b ≠ 1',
     eval: ([x, b]) => Math.log(x!) / Math.log(b!),
     partials: (k, [x, b], out) => [k.div(k.num(1), k.mul(x!, k.ln(b!))), k.neg(k.div(out, k.mul(b!, k.ln(b!))))],
-    print: call('log'),
+    code: ([a, b]) => `Math.log(${a}) / Math.log(${b})`, print: call('log'),
   },
   // At 0 the derivative is infinite, and IEEE arithmetic says so: 0.5/0 = Infinity.
-  sqrt: { arity: 1, domain: 'x ≥ 0 (derivative for x > 0)', eval: ([x]) => Math.sqrt(x!), partials: (k, _x, out) => [k.div(k.num(0.5), out)], print: call('sqrt') },
-  cbrt: { arity: 1, domain: 'all x (derivative for x ≠ 0)', eval: ([x]) => Math.cbrt(x!), partials: (k, _x, out) => [k.div(k.num(1), k.mul(k.num(3), k.powc(out, 2)))], print: call('cbrt') },
+  sqrt: { arity: 1, domain: 'x ≥ 0 (derivative for x > 0)', eval: ([x]) => Math.sqrt(x!), partials: (k, _x, out) => [k.div(k.num(0.5), out)], code: ([a]) => `Math.sqrt(${a})`, print: call('sqrt') },
+  cbrt: { arity: 1, domain: 'all x (derivative for x ≠ 0)', eval: ([x]) => Math.cbrt(x!), partials: (k, _x, out) => [k.div(k.num(1), k.mul(k.num(3), k.powc(out, 2)))], code: ([a]) => `Math.cbrt(${a})`, print: call('cbrt') },
 
   // abs at 0 takes the minimum-norm subgradient, 0 (= sign(0)).
   abs: {
     arity: 1,
     eval: ([x]) => Math.abs(x!),
     partials: (k, [x]) => [k.sign(x!)],
-    print: call('abs'),
+    code: ([a]) => `Math.abs(${a})`, print: call('abs'),
     kink: ([x]) => (x === 0 ? 'abs is not differentiable at 0; its derivative there is taken as 0 (the minimum-norm subgradient)' : undefined),
   },
   // sign and eq are steps: derivative 0 wherever it exists. They appear in derivatives of abs, min, max, hypot.
@@ -170,14 +175,14 @@ export const PRIMITIVES = {
     arity: 1,
     eval: ([x]) => Math.sign(x!),
     partials: (k) => [k.num(0)],
-    print: call('sign'),
+    code: ([a]) => `Math.sign(${a})`, print: call('sign'),
     kink: ([x]) => (x === 0 ? 'sign jumps at 0; its derivative there is taken as 0' : undefined),
   },
   eq: {
     arity: 2,
     eval: ([a, b]) => (a === b ? 1 : 0),
     partials: (k) => [k.num(0), k.num(0)],
-    print: call('eq'),
+    code: ([a, b]) => `(${a} === ${b} ? 1 : 0)`, print: call('eq'),
     kink: ([a, b]) => (a === b ? 'eq jumps where its arguments are equal; its derivative there is taken as 0' : undefined),
   },
 
@@ -188,7 +193,7 @@ export const PRIMITIVES = {
       const r2 = k.add(k.powc(x!, 2), k.powc(y!, 2));
       return [k.div(x!, r2), k.neg(k.div(y!, r2))];
     },
-    print: call('atan2'),
+    code: ([a, b]) => `Math.atan2(${a}, ${b})`, print: call('atan2'),
   },
   // ∂/∂xi = xi / h, and 0 at the origin (the minimum-norm subgradient): dividing by h + eq(h, 0) does both.
   hypot: {
@@ -198,7 +203,7 @@ export const PRIMITIVES = {
       const safe = k.add(out, k.eq(out, k.num(0)));
       return args.map((a) => k.div(a, safe));
     },
-    print: call('hypot'),
+    code: (args) => `Math.hypot(${args.join(', ')})`, print: call('hypot'),
     kink: (args) =>
       args.every((a) => a === 0) ? 'hypot is not differentiable at the origin; its derivative there is taken as 0 (the minimum-norm subgradient)' : undefined,
   },
@@ -206,14 +211,14 @@ export const PRIMITIVES = {
     arity: 'variadic',
     eval: (args) => Math.min(...args),
     partials: tieWeights,
-    print: call('min'),
+    code: (args) => `Math.min(${args.join(', ')})`, print: call('min'),
     kink: (args) => tieKink(args, Math.min(...args), 'min'),
   },
   max: {
     arity: 'variadic',
     eval: (args) => Math.max(...args),
     partials: tieWeights,
-    print: call('max'),
+    code: (args) => `Math.max(${args.join(', ')})`, print: call('max'),
     kink: (args) => tieKink(args, Math.max(...args), 'max'),
   },
 } satisfies Record<PrimName, Primitive>;
