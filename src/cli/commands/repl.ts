@@ -229,13 +229,20 @@ async function interactive(ctx: Context, session: ReplSession): Promise<number> 
   const lines = new LineAssembler(session);
   ctx.print(ctx.out.dim('adiff repl — :help for commands, :quit or Ctrl-D to leave') + '\n');
   rl.prompt();
+  // History lines are appended one after another (concurrent appends could land out of order), and all of them
+  // are written before the session ends.
+  let saved: Promise<void> = Promise.resolve();
   for await (const line of rl) {
-    if (line.trim() !== '') appendFile(file, line.replace(/\n/g, ' ') + '\n').catch(() => {});
+    if (line.trim() !== '') {
+      const entry = line.replace(/\n/g, ' ') + '\n';
+      saved = saved.then(() => appendFile(file, entry)).catch(() => {});
+    }
     if (!(await lines.line(line))) break;
     rl.setPrompt(lines.pending ? '   ... ' : 'adiff> ');
     rl.prompt();
   }
   rl.close();
+  await saved;
   return EXIT.ok;
 }
 
