@@ -6,7 +6,7 @@ import { derivativeGraph, type DerivativeGraph } from './derivative.js';
 import { evaluate, linearize } from './evaluate.js';
 import { forwardSweep, unitDirection } from './forward.js';
 import { reaching, type Graph, type NodeId } from './graph.js';
-import { definitionOf } from './trace.js';
+import { definitionOf, wengertLabels } from './trace.js';
 
 export interface SecondOrder {
   value: number;
@@ -77,13 +77,7 @@ export function secondOrderTrace(graph: Graph, output: NodeId, x: ArrayLike<numb
   const { derivative, mask, values, partials } = gradientGraphAt(graph, output, x);
   const g = derivative.graph;
   const tangent = forwardSweep(g, partials, direction, mask);
-  const labels = new Map<NodeId, string>();
-  const n = g.inputs.length;
-  g.inputs.forEach((id, k) => labels.set(id, `v${k - n + 1}`));
-  let next = 1;
-  g.nodes.forEach((node, id) => {
-    if (node.kind === 'op' && mask[id]) labels.set(id, `w${next++}`);
-  });
+  const labels = wengertLabels(g, mask, 'w');
   const names = new Map<NodeId, string[]>();
   const name = (id: NodeId, text: string) => names.set(id, [...(names.get(id) ?? []), text]);
   name(derivative.value, outputName);

@@ -19,14 +19,17 @@ export interface TraceRow {
   derivative: number;
 }
 
-/** Wengert labels for the nodes of the effective subgraph: inputs v(1-n)…v0, operations v1, v2, … */
-export function wengertLabels(graph: Graph, mask: Uint8Array): Map<NodeId, string> {
+/**
+ * Wengert labels for the nodes of the effective subgraph: inputs v(1-n)…v0, operations v1, v2, … (or w1, w2, …
+ * with `opPrefix = 'w'`, for a derivative graph shown beside the original).
+ */
+export function wengertLabels(graph: Graph, mask: Uint8Array, opPrefix = 'v'): Map<NodeId, string> {
   const labels = new Map<NodeId, string>();
   const n = graph.inputs.length;
   graph.inputs.forEach((id, k) => labels.set(id, `v${k - n + 1}`));
   let next = 1;
   graph.nodes.forEach((node, id) => {
-    if (node.kind === 'op' && mask[id]) labels.set(id, `v${next++}`);
+    if (node.kind === 'op' && mask[id]) labels.set(id, `${opPrefix}${next++}`);
   });
   return labels;
 }
