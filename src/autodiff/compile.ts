@@ -29,10 +29,10 @@ export function literal(c: number): string {
 }
 
 /** A value known when compiling (a number) or computed at run time (the name of a local). */
-type Operand = { k: 'const'; c: number } | { k: 'code'; s: string };
+export type Operand = { k: 'const'; c: number } | { k: 'code'; s: string };
 
 /** Emits straight-line statements; `Ops<string>` over it turns rule-table partials into code. */
-class Emitter {
+export class Emitter {
   readonly lines: string[] = [];
   private next = 0;
   private readonly literals = new Map<string, number>();
