@@ -15,7 +15,8 @@ import { AdiffError } from '../diagnostics.js';
 import { EXIT, type Context } from './context.js';
 import type { Io, OutStream } from './io.js';
 import { collectAssignments, parseNameList, unusedBindings } from './options.js';
-import { readPoints, type Block, type InputFormat } from './points.js';
+import { countLines, parallelAfter, Pool, recordBoundary, threadCount, type Job, type JobResult } from './parallel.js';
+import { eachLine, PointParser, type Block, type InputFormat } from './points.js';
 import { stringify, type Json } from './render/json.js';
 
 /** The options of --points that every command shares. */
@@ -45,6 +46,8 @@ export interface LineStats {
 
 /** What a command supplies to `runPoints`, built once per run. */
 export interface BatchPlan {
+  /** The formula's text as loaded (worker threads rebuild the plan from it). */
+  formula: string;
   /** The variables read from each point, in input order; which of them every point must give; --at values. */
   names: readonly string[];
   needed: readonly boolean[];
@@ -97,6 +100,54 @@ export function pointByPoint(inputCount: number, evaluatePoint: (x: Float64Array
 export function allFinite(numbers: Iterable<number>): boolean {
   for (const v of numbers) if (v - v !== 0) return false;
   return true;
+}
+
+/** The command's options as plain data for a worker thread (the formula comes as text; no file to read). */
+function plainOptions(opts: PointsOptions): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) {
+    if (k === 'file' || k === 'points') continue;
+    if (v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) plain[k] = v;
+  }
+  return plain;
+}
+
+/**
+ * One run of complete records (a job of parallel.ts) through a plan: its output lines as one text, and the
+ * counts. The same code runs on the main thread and in the workers.
+ */
+export function runJob(plan: BatchPlan, parser: PointParser, format: OutputFormat, label: string, job: Job): JobResult {
+  const { block } = parser;
+  const out: string[] = [];
+  const result: JobResult = { seq: job.seq, out: '', count: 0, failed: 0, nonFinite: 0, reports: [] };
+  const flush = () => {
+    const stats = plan.lines(block, format, out);
+    result.count += block.count;
+    result.failed += stats.failed;
+    result.nonFinite += stats.nonFinite;
+    if (format === 'csv') {
+      for (let i = 0; i < block.count; i++) {
+        const error = block.errors[i];
+        if (error !== undefined) result.reports.push(`${label}, line ${block.lines[i]}: ${error}`);
+      }
+    }
+    block.count = 0;
+  };
+  let next = job.firstLine;
+  const at = eachLine(job.text, job.firstLine, (line, n) => {
+    parser.line(line, n);
+    next = n + 1;
+    if (parser.full()) flush();
+  });
+  if (job.last) {
+    const rest = job.text.slice(at);
+    if (rest !== '') parser.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, next);
+    if (parser.full()) flush();
+    parser.finish();
+  }
+  if (block.count > 0) flush();
+  result.out = out.join('');
+  return result;
 }
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -269,7 +320,7 @@ export class Progress {
  * Streams the points of `--points` through a command's plan: validates the shared options, builds the plan
  * once (`makePlan` loads the formula and compiles what it needs), then reads, evaluates and writes block by block.
  */
-export async function runPoints(ctx: Context, expr: string | undefined, opts: PointsOptions, makePlan: () => Promise<BatchPlan>): Promise<number> {
+export async function runPoints(ctx: Context, expr: string | undefined, opts: PointsOptions, command: string, makePlan: () => Promise<BatchPlan>): Promise<number> {
   const io = ctx.io;
   if (opts.trace) throw new AdiffError({ kind: 'usage', message: '--trace shows one point; it cannot be combined with --points' });
   const inputFormat = opts.inputFormat;
@@ -325,36 +376,119 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   let failed = 0;
   let nonFinite = 0;
 
+  const parser = new PointParser({
+    names: plan.names,
+    needed: plan.needed,
+    defaults: plan.defaults,
+    format: inputFormat as InputFormat | undefined,
+    blockSize: BLOCK,
+    label: source.label,
+  });
+  const { block } = parser;
+  // Large inputs go to worker threads once this many bytes have been read (see parallel.ts).
+  const threads = threadCount(io.env);
+  const after = parallelAfter(io.env);
+  let pool: Pool | undefined;
+  const inFlight: Promise<JobResult>[] = [];
+  const reportCsvErrors = (messages: Iterable<string>) => {
+    for (const message of messages) ctx.report({ severity: 'error', kind: 'input', message });
+  };
+  /** Writes one block's lines (single-threaded path). */
+  const emitBlock = async () => {
+    const lines: string[] = [];
+    const stats = plan.lines(block, format, lines);
+    failed += stats.failed;
+    nonFinite += stats.nonFinite;
+    if (format === 'csv') {
+      const messages: string[] = [];
+      for (let i = 0; i < block.count; i++) {
+        const error = block.errors[i];
+        if (error !== undefined) messages.push(`${source.label}, line ${block.lines[i]}: ${error}`);
+      }
+      reportCsvErrors(messages);
+    }
+    done += block.count;
+    block.count = 0;
+    await sink.write(lines.join(''));
+    progress?.update(done, bytes);
+  };
+  /** Writes the oldest job's lines (multi-threaded path). */
+  const emitJob = async () => {
+    const r = await inFlight.shift()!;
+    failed += r.failed;
+    nonFinite += r.nonFinite;
+    if (format === 'csv') reportCsvErrors(r.reports);
+    done += r.count;
+    await sink.write(r.out);
+    progress?.update(done, bytes);
+  };
+
+  const decoder = new TextDecoder('utf-8'); // drops a BOM; invalid bytes become U+FFFD and that point fails
+  let rest = '';
+  let lineNo = 1;
   try {
     if (format === 'csv') await sink.write(plan.csvHeader!.map(csvField).join(',') + '\n');
-    const reader = readPoints(counted, {
-      names: plan.names,
-      needed: plan.needed,
-      defaults: plan.defaults,
-      format: inputFormat as InputFormat | undefined,
-      blockSize: BLOCK,
-      label: source.label,
-    });
-    for await (const block of reader) {
-      const lines: string[] = [];
-      const stats = plan.lines(block, format, lines);
-      failed += stats.failed;
-      nonFinite += stats.nonFinite;
-      if (format === 'csv') {
-        for (let i = 0; i < block.count; i++) {
-          const error = block.errors[i];
-          if (error !== undefined) ctx.report({ severity: 'error', kind: 'input', message: `${source.label}, line ${block.lines[i]}: ${error}` });
+    for await (const chunk of counted) {
+      let text = rest + decoder.decode(chunk, { stream: true });
+      if (pool) {
+        const cut = recordBoundary(text, parser.format === 'csv');
+        if (cut > 0) {
+          const run = text.slice(0, cut);
+          inFlight.push(pool.submit(run, lineNo, false, (job) => runJob(plan, parser, format, source.label, job)));
+          lineNo += countLines(run);
+          text = text.slice(cut);
+        }
+        rest = text;
+        while (inFlight.length > 0 && (inFlight.length >= 3 * threads || sink.closed || interrupted)) await emitJob();
+      } else {
+        // Lines are split in a plain loop, a block at a time; a partial block goes out at the end of each chunk,
+        // so points piped in slowly are answered as they come.
+        for (;;) {
+          const at = eachLine(text, lineNo, (line, n) => {
+            parser.line(line, n);
+            lineNo = n + 1;
+            return parser.full();
+          });
+          text = text.slice(at);
+          if (!parser.full()) break;
+          await emitBlock();
+          if (sink.closed || interrupted) break;
+        }
+        rest = text;
+        if (block.count > 0) await emitBlock();
+        const state = threads > 1 && bytes >= after ? parser.state() : undefined;
+        if (state) {
+          pool = Pool.start(threads, {
+            spec: { command, formula: plan.formula, opts: plainOptions(opts) },
+            names: plan.names,
+            needed: plan.needed,
+            defaults: [...plan.defaults],
+            state,
+            format,
+            label: source.label,
+          });
         }
       }
-      const text = lines.join('');
-      done += block.count;
-      await sink.write(text);
-      progress?.update(done, bytes);
       if (sink.closed || interrupted) break;
     }
+    if (!sink.closed && !interrupted) {
+      rest += decoder.decode();
+      if (pool) {
+        if (rest !== '') inFlight.push(pool.submit(rest, lineNo, true, (job) => runJob(plan, parser, format, source.label, job)));
+      } else {
+        if (rest !== '') parser.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, lineNo);
+        if (parser.full()) await emitBlock();
+        parser.finish();
+        if (!parser.sawAnything) parser.fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
+        if (block.count > 0) await emitBlock();
+      }
+    }
+    while (inFlight.length > 0 && !sink.closed) await emitJob();
   } catch (e) {
     if (e !== INTERRUPTED) throw e;
   } finally {
+    inFlight.length = 0;
+    await pool?.close();
     stopListening?.();
     sink.dispose();
     progress?.clear();
@@ -373,57 +507,61 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
 }
 
 /** `adiff eval --points`: value and gradient per point, as NDJSON (the single-point --json shape) or CSV. */
-export async function runBatch(ctx: Context, expr: string | undefined, opts: BatchOptions): Promise<number> {
-  return runPoints(ctx, expr, opts, async () => {
-    const lowered = await ctx.load(expr, opts.file);
-    const { graph } = lowered;
-    const output = lowered.output.node;
-    const mode = opts.mode ?? 'reverse';
-    const inputs = planInputs(ctx, lowered, [output], opts.at);
-    const names = graph.inputNames;
-    const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, names) : graph.inputs.map((_, k) => k);
+export function runBatch(ctx: Context, expr: string | undefined, opts: BatchOptions): Promise<number> {
+  return runPoints(ctx, expr, opts, 'eval', () => runBatchPlan(ctx, expr, opts));
+}
 
-    // Per-point output pieces that do not change: keys are JSON-encoded once.
-    const atList = names.map((_, k) => k).filter((k) => inputs.needed[k]);
-    const layout: Layout = {
-      wrt,
-      atList,
-      atPrefix: atList.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
-      gradKeys: wrt.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
-      open: `{"expression":${JSON.stringify(lowered.source.text)},"at":{`,
-      close: `,"mode":"${mode}"}`,
-    };
-    const value = new Float64Array(BLOCK);
-    const gradient = names.map(() => new Float64Array(BLOCK));
+/** The plan of `adiff eval --points`: the compiled value + gradient kernel (or the interpreter in forward mode). */
+export async function runBatchPlan(ctx: Context, expr: string | undefined, opts: BatchOptions): Promise<BatchPlan> {
+  const lowered = await ctx.load(expr, opts.file);
+  const { graph } = lowered;
+  const output = lowered.output.node;
+  const mode = opts.mode ?? 'reverse';
+  const inputs = planInputs(ctx, lowered, [output], opts.at);
+  const names = graph.inputNames;
+  const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, names) : graph.inputs.map((_, k) => k);
 
-    // Reverse mode: the compiled kernel over the block's columns. Forward mode: the interpreter, point by point,
-    // exactly as the single-point `eval --mode forward` (one forward sweep per variable over the same graph).
-    let compute: (block: Block) => void;
-    if (mode === 'reverse') {
-      const kernels = compileKernels(graph, output);
-      compute = (block) => kernels.gradientColumns(block.columns, block.count, value, gradient);
-    } else {
-      const mask = reaching(graph.nodes, [output]);
-      const directions = wrt.map((k) => unitDirection(graph, k));
-      const x = new Float64Array(names.length);
-      compute = (block) => {
-        for (let i = 0; i < block.count; i++) {
-          if (block.errors[i] !== undefined) continue;
-          for (let k = 0; k < x.length; k++) x[k] = block.columns[k]![i]!;
-          const values = evaluate(graph, x, mask);
-          const partials = linearize(graph, values, mask);
-          value[i] = values[output]!;
-          wrt.forEach((k, j) => (gradient[k]![i] = forwardSweep(graph, partials, directions[j]!, mask)[output]!));
-        }
-      };
-    }
-    return {
-      ...inputs,
-      csvHeader: ['value', ...wrt.map((k) => `d/d${names[k]}`)],
-      lines(block, format, out) {
-        compute(block);
-        return format === 'csv' ? csvLines(layout, block, value, gradient, out) : ndjsonLines(layout, block, value, gradient, out);
-      },
+  // Per-point output pieces that do not change: keys are JSON-encoded once.
+  const atList = names.map((_, k) => k).filter((k) => inputs.needed[k]);
+  const layout: Layout = {
+    wrt,
+    atList,
+    atPrefix: atList.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
+    gradKeys: wrt.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
+    open: `{"expression":${JSON.stringify(lowered.source.text)},"at":{`,
+    close: `,"mode":"${mode}"}`,
+  };
+  const value = new Float64Array(BLOCK);
+  const gradient = names.map(() => new Float64Array(BLOCK));
+
+  // Reverse mode: the compiled kernel over the block's columns. Forward mode: the interpreter, point by point,
+  // exactly as the single-point `eval --mode forward` (one forward sweep per variable over the same graph).
+  let compute: (block: Block) => void;
+  if (mode === 'reverse') {
+    const kernels = compileKernels(graph, output);
+    compute = (block) => kernels.gradientColumns(block.columns, block.count, value, gradient);
+  } else {
+    const mask = reaching(graph.nodes, [output]);
+    const directions = wrt.map((k) => unitDirection(graph, k));
+    const x = new Float64Array(names.length);
+    compute = (block) => {
+      for (let i = 0; i < block.count; i++) {
+        if (block.errors[i] !== undefined) continue;
+        for (let k = 0; k < x.length; k++) x[k] = block.columns[k]![i]!;
+        const values = evaluate(graph, x, mask);
+        const partials = linearize(graph, values, mask);
+        value[i] = values[output]!;
+        wrt.forEach((k, j) => (gradient[k]![i] = forwardSweep(graph, partials, directions[j]!, mask)[output]!));
+      }
     };
-  });
+  }
+  return {
+    ...inputs,
+    formula: lowered.source.text,
+    csvHeader: ['value', ...wrt.map((k) => `d/d${names[k]}`)],
+    lines(block, format, out) {
+      compute(block);
+      return format === 'csv' ? csvLines(layout, block, value, gradient, out) : ndjsonLines(layout, block, value, gradient, out);
+    },
+  };
 }

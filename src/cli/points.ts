@@ -87,65 +87,140 @@ function openQuote(text: string): boolean {
   return n % 2 === 1;
 }
 
-/**
- * Reads points block by block. Throws AdiffError (before any point) when the input as a whole is unusable:
- * empty, or a CSV header without a column for a needed variable.
- */
-export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: PointReaderOptions): AsyncGenerator<Block> {
-  const { names, needed } = options;
-  const size = options.blockSize ?? 1024;
-  const n = names.length;
-  const block: Block = {
-    count: 0,
-    columns: names.map(() => new Float64Array(size)),
-    lines: new Int32Array(size),
-    errors: new Array(size).fill(undefined),
-  };
-  const defaultOf = names.map((name) => options.defaults?.get(name));
-  let format = options.format;
-  // CSV: which field holds each variable (-1: none), and how many fields a record has.
-  let fieldOf: number[] | undefined;
-  let width = 0;
-  let pending: { text: string; line: number } | undefined; // a CSV record with an open quote
+/** What a parser must know to read CSV records after the header: which field holds each variable, and how many fields a record has. */
+export interface CsvLayout {
+  fieldOf: number[];
+  width: number;
+}
 
-  const fail = (message: string, hint?: string): never => {
-    throw new AdiffError({ kind: 'input', message: `${options.label}: ${message}`, hint });
-  };
-  const point = (line: number, error?: string) => {
+/** Where a parser stands between records, enough to continue in another thread (see parallel.ts). */
+export interface ParserState {
+  format: InputFormat;
+  csv?: CsvLayout;
+}
+
+/**
+ * Turns records (lines of text, numbered) into blocks of points. `line()` takes one line at a time and fills
+ * `block`; the caller empties the block when it is `full()` and at the end of its input. Throws AdiffError when
+ * the input as a whole is unusable (a CSV header without a column for a needed variable).
+ */
+export class PointParser {
+  readonly block: Block;
+  format: InputFormat | undefined;
+  /** Whether any non-blank line has been seen (an input with none is an error). */
+  sawAnything = false;
+  private csv: CsvLayout | undefined;
+  private pending: { text: string; line: number } | undefined; // a CSV record with an open quote
+  private readonly size: number;
+  private readonly n: number;
+  private readonly defaultOf: (number | undefined)[];
+  // Field boundaries of the current record, reused (a record without quotes is not split into an array).
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
+
+  constructor(
+    private readonly options: PointReaderOptions,
+    state?: ParserState,
+  ) {
+    const { names } = options;
+    this.size = options.blockSize ?? 1024;
+    this.n = names.length;
+    this.block = {
+      count: 0,
+      columns: names.map(() => new Float64Array(this.size)),
+      lines: new Int32Array(this.size),
+      errors: new Array(this.size).fill(undefined),
+      texts: names.map(() => new Array<string | undefined>(this.size)),
+    };
+    this.defaultOf = names.map((name) => options.defaults?.get(name));
+    this.format = state?.format ?? options.format;
+    this.csv = state?.csv;
+    if (state) this.sawAnything = true;
+  }
+
+  full(): boolean {
+    return this.block.count === this.size;
+  }
+
+  /** Between records, with what it has learnt from the input so far (format, CSV header), or undefined. */
+  state(): ParserState | undefined {
+    if (this.pending || this.format === undefined || (this.format === 'csv' && this.csv === undefined)) return undefined;
+    return { format: this.format, csv: this.csv };
+  }
+
+  /** One line of the input (without its line break). */
+  line(text: string, line: number): void {
+    if (this.pending) {
+      const pending = this.pending;
+      pending.text += '\n' + text;
+      if (openQuote(pending.text)) return;
+      this.pending = undefined;
+      if (this.csv === undefined) this.header(pending.text, pending.line);
+      else this.csvRecord(pending.text, pending.line);
+      return;
+    }
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return; // blank lines are not points
+    if (!this.sawAnything) {
+      this.sawAnything = true;
+      this.format ??= text.trimStart().startsWith('{') ? 'ndjson' : 'csv';
+    }
+    if (this.format === 'ndjson') this.ndjsonRecord(text, line);
+    else if (text.indexOf('"') >= 0 && openQuote(text)) this.pending = { text, line };
+    else if (this.csv === undefined) this.header(text, line);
+    else this.csvRecord(text, line);
+  }
+
+  /** The end of the input: a record left open by a quote becomes an error point. */
+  finish(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    if (this.csv === undefined) this.fail(`the header (line ${pending.line}) has an unclosed quote`);
+    this.point(pending.line, 'unclosed quote: the record runs to the end of the input');
+  }
+
+  fail(message: string, hint?: string): never {
+    throw new AdiffError({ kind: 'input', message: `${this.options.label}: ${message}`, hint });
+  }
+
+  private point(line: number, error?: string): number {
+    const block = this.block;
     const i = block.count++;
     block.lines[i] = line;
     block.errors[i] = error;
     return i;
-  };
+  }
 
-  const header = (text: string, line: number) => {
+  private header(text: string, line: number): void {
+    const { names, needed } = this.options;
     const fields = splitCsv(text).map((f) => f.trim());
-    width = fields.length;
-    fieldOf = names.map((name, k) => {
+    const fieldOf = names.map((name, k) => {
       const at = fields.indexOf(name);
-      if (at >= 0 && fields.indexOf(name, at + 1) >= 0) fail(`the header (line ${line}) has two columns named '${name}'`);
-      if (at < 0 && needed[k] && defaultOf[k] === undefined) {
-        fail(`the header (line ${line}) has no column for the variable '${name}'`, `the first line names the columns, e.g. ${names.join(',')}`);
+      if (at >= 0 && fields.indexOf(name, at + 1) >= 0) this.fail(`the header (line ${line}) has two columns named '${name}'`);
+      if (at < 0 && needed[k] && this.defaultOf[k] === undefined) {
+        this.fail(`the header (line ${line}) has no column for the variable '${name}'`, `the first line names the columns, e.g. ${names.join(',')}`);
       }
       return at;
     });
-  };
+    this.csv = { fieldOf, width: fields.length };
+  }
 
-  // Field boundaries of the current record, reused (a record without quotes is not split into an array).
-  let starts = new Int32Array(0);
-  let ends = new Int32Array(0);
-  const texts = names.map(() => new Array<string | undefined>(size));
-  block.texts = texts;
-  const csvRecord = (text: string, line: number) => {
+  private csvRecord(text: string, line: number): void {
+    const { names, needed } = this.options;
+    const { fieldOf, width } = this.csv!;
+    const block = this.block;
+    const texts = block.texts!;
     let fields: string[] | undefined;
     let count: number;
+    let starts = this.starts;
+    let ends = this.ends;
     if (text.indexOf('"') >= 0) {
       fields = splitCsv(text);
       count = fields.length;
     } else {
       if (starts.length !== width) {
-        starts = new Int32Array(width);
-        ends = new Int32Array(width);
+        starts = this.starts = new Int32Array(width);
+        ends = this.ends = new Int32Array(width);
       }
       count = 0;
       let from = 0;
@@ -161,14 +236,14 @@ export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: Po
       }
     }
     if (count !== width) {
-      point(line, `expected ${width} values (as in the header), found ${count}`);
+      this.point(line, `expected ${width} values (as in the header), found ${count}`);
       return;
     }
-    const i = point(line);
-    for (let k = 0; k < n; k++) {
-      const at = fieldOf![k]!;
+    const i = this.point(line);
+    for (let k = 0; k < this.n; k++) {
+      const at = fieldOf[k]!;
       if (at < 0) {
-        block.columns[k]![i] = defaultOf[k] ?? NaN;
+        block.columns[k]![i] = this.defaultOf[k] ?? NaN;
         texts[k]![i] = undefined;
         continue;
       }
@@ -187,23 +262,26 @@ export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: Po
       }
       block.columns[k]![i] = v;
     }
-  };
+  }
 
-  const ndjsonRecord = (text: string, line: number) => {
+  private ndjsonRecord(text: string, line: number): void {
+    const { names, needed } = this.options;
+    const block = this.block;
     let o: unknown;
     try {
       o = JSON.parse(text);
     } catch {
-      point(line, 'not a JSON object (each line is one object such as {"x": 1, "y": 2})');
+      this.point(line, 'not a JSON object (each line is one object such as {"x": 1, "y": 2})');
       return;
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) {
-      point(line, 'not a JSON object (each line is one object such as {"x": 1, "y": 2})');
+      this.point(line, 'not a JSON object (each line is one object such as {"x": 1, "y": 2})');
       return;
     }
-    const i = point(line);
-    for (let k = 0; k < n; k++) {
+    const i = this.point(line);
+    for (let k = 0; k < this.n; k++) {
       const name = names[k]!;
+      block.texts![k]![i] = undefined;
       let v: number | undefined;
       if (Object.hasOwn(o, name)) {
         const raw = (o as Record<string, unknown>)[name];
@@ -216,7 +294,7 @@ export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: Po
           }
         }
       } else {
-        v = defaultOf[k];
+        v = this.defaultOf[k];
         if (v === undefined) {
           if (needed[k]) {
             block.errors[i] = `no value for '${name}'`;
@@ -227,46 +305,50 @@ export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: Po
       }
       block.columns[k]![i] = v;
     }
-  };
+  }
+}
 
-  let sawAnything = false;
-  const handle = (text: string, line: number) => {
-    if (pending) {
-      pending.text += '\n' + text;
-      if (openQuote(pending.text)) return;
-      const record = pending;
-      pending = undefined;
-      if (fieldOf === undefined) header(record.text, record.line);
-      else csvRecord(record.text, record.line);
-      return;
-    }
-    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return; // blank lines are not points
-    if (!sawAnything) {
-      sawAnything = true;
-      format ??= text.trimStart().startsWith('{') ? 'ndjson' : 'csv';
-    }
-    if (format === 'ndjson') ndjsonRecord(text, line);
-    else if (text.indexOf('"') >= 0 && openQuote(text)) pending = { text, line };
-    else if (fieldOf === undefined) header(text, line);
-    else csvRecord(text, line);
-  };
+/**
+ * Calls `each` on every complete line of `text` (LF or CRLF; the line break removed), numbered from `firstLine`,
+ * and returns where the unfinished last line starts (text.length when the text ends with a line break).
+ * `each` returning true stops after that line (the position after it is returned).
+ */
+export function eachLine(text: string, firstLine: number, each: (line: string, lineNo: number) => boolean | void): number {
+  let start = 0;
+  let lineNo = firstLine;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    const stop = each(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl), lineNo++);
+    start = nl + 1;
+    if (stop === true) break;
+  }
+  return start;
+}
 
-  // Lines (LF or CRLF) are split here, chunk by chunk, in a plain loop: one `yield` per block, not per line.
+/**
+ * Reads points block by block. Throws AdiffError (before any point) when the input as a whole is unusable:
+ * empty, or a CSV header without a column for a needed variable.
+ */
+export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: PointReaderOptions): AsyncGenerator<Block> {
+  const parser = new PointParser(options);
+  const { block } = parser;
   const decoder = new TextDecoder('utf-8'); // drops a BOM; invalid bytes become U+FFFD and that point fails
   let rest = '';
-  let lineNo = 0;
+  let lineNo = 1;
   for await (const chunk of chunks) {
-    const text = rest + decoder.decode(chunk, { stream: true });
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      handle(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl), ++lineNo);
-      start = nl + 1;
-      if (block.count === size) {
-        yield block;
-        block.count = 0;
-      }
+    let text = rest + decoder.decode(chunk, { stream: true });
+    // Lines are split in a plain loop: one `yield` per block, not per line.
+    for (;;) {
+      const at = eachLine(text, lineNo, (line, n) => {
+        parser.line(line, n);
+        lineNo = n + 1;
+        return parser.full();
+      });
+      text = text.slice(at);
+      if (!parser.full()) break;
+      yield block;
+      block.count = 0;
     }
-    rest = text.slice(start);
+    rest = text;
     // A partial block goes out at the end of each chunk, so points piped in slowly are answered as they come.
     if (block.count > 0) {
       yield block;
@@ -274,15 +356,12 @@ export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: Po
     }
   }
   rest += decoder.decode();
-  if (rest !== '') handle(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
-  if (block.count === size) {
+  if (rest !== '') parser.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, lineNo);
+  if (parser.full()) {
     yield block;
     block.count = 0;
   }
-  if (pending) {
-    if (fieldOf === undefined) fail(`the header (line ${pending.line}) has an unclosed quote`);
-    point(pending.line, 'unclosed quote: the record runs to the end of the input');
-  }
-  if (!sawAnything) fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
+  parser.finish();
+  if (!parser.sawAnything) parser.fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
   if (block.count > 0) yield block;
 }
