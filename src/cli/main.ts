@@ -132,3 +132,8 @@ export function processIo(): Io {
     },
   };
 }
+
+/** The entry of a `--points` worker thread (parallel.ts), which loads this bundle: the batch code loads only there. */
+export async function batchWorker(): Promise<void> {
+  (await import('./batch-worker.js')).batchWorker();
+}
