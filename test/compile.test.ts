@@ -97,6 +97,57 @@ describe('compiled kernels agree with the interpreter', () => {
     }
   });
 
+  it('agrees when cut at any statement (names loaded and stored across functions, adjoints accumulated in several)', () => {
+    // Diamonds and shared subexpressions, so that adjoints are accumulated (`+=`) in several functions and
+    // forward values are read far from where they are computed.
+    const programs = [
+      'b = x*y; c = sin(b) + b; d = c*c + exp(b); d / (1 + c^2) + max(x, b, y)',
+      'u = x + y; v = u*u; w = v*u - x; hypot(w, v, u) + min(u, w) * atan2(v, x)',
+      '(sin(x1/x2) + x1/x2 - exp(x2)) * (x1/x2 - exp(x2))',
+      deepSin(12),
+    ];
+    const points = [[0.7, -1.3], [0, 0], [2, 0.5], [-1, Infinity]];
+    const cases = programs.map((text) => ({ text, low: lowered(text) }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: programs.length - 1 }), fc.integer({ min: 1, max: 25 }), fc.constantFrom(...points), (which, chunk, p) => {
+        const { low } = cases[which]!;
+        const n = low.graph.inputs.length;
+        const x = p.slice(0, n);
+        const k = compileKernels(low.graph, low.output.node, { chunk });
+        const v = new Float64Array(1);
+        const g = new Float64Array(n);
+        k.gradientRows(x, 1, v, g);
+        const vOnly = new Float64Array(1);
+        k.valueRows(x, 1, vOnly);
+        const ref = gradientAt(low, x);
+        return same(v[0]!, ref.value) && same(vOnly[0]!, ref.value) && ref.gradient.every((r, j) => same(g[j]!, r));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('compiles a kernel shape on first use, and each shape gives the same numbers', () => {
+    const low = lowered(deepSin(1500)); // cut into functions at the default size
+    const k = compileKernels(low.graph, low.output.node);
+    const x = [0.25, 1, -2];
+    const ref = x.map((p) => gradientAt(low, [p]));
+    // Rows first, then columns, then value-only: every order works, and all agree with the interpreter.
+    const v = new Float64Array(3);
+    const g = new Float64Array(3);
+    k.gradientRows(x, 3, v, g);
+    const vc = new Float64Array(3);
+    const gc = [new Float64Array(3)];
+    k.gradientColumns([Float64Array.from(x)], 3, vc, gc);
+    const vv = new Float64Array(3);
+    k.valueRows(x, 3, vv);
+    const vvc = new Float64Array(3);
+    k.valueColumns([Float64Array.from(x)], 3, vvc);
+    ref.forEach((r, i) => {
+      for (const value of [v[i]!, vc[i]!, vv[i]!, vvc[i]!]) expect(same(value, r.value)).toBe(true);
+      expect(same(g[i]!, r.gradient[0]!) && same(gc[0]![i]!, r.gradient[0]!)).toBe(true);
+    });
+  });
+
   it('agrees at random points (property)', () => {
     const programs = ['ln(x1)+x1*x2-sin(x2)', '(sin(x1/x2) + x1/x2 - exp(x2)) * (x1/x2 - exp(x2))', 'x1^x2 + hypot(x1, x2) * max(x1, x2)', 'atan2(x1, x2) * sqrt(abs(x1)) / (1 + x2^2)'];
     const compiled = programs.map((t) => {
@@ -180,12 +231,21 @@ describe('generated code', () => {
       const words = code.match(/[A-Za-z_$][\w$]*/g) ?? [];
       for (const w of words) expect(w).toMatch(/^(?:[vtagcxd]\d+|Math|sin|cos|tan|log|exp|pow|sqrt|const|let|for|i|o|p|g|count|out|cols|grad|use|strict|e|x|v|hv|return)$/);
     }
+    // Large kernels are cut into functions over a workspace `w`: the same holds for their code.
+    const chunked = compileKernels(low.graph, low.output.node, { chunk: 2 });
+    for (const code of [chunked.source.value, chunked.source.gradient]) {
+      expect(code).not.toMatch(/constructor|__proto__/);
+      const words = code.match(/[A-Za-z_$][\w$]*/g) ?? [];
+      for (const w of words) expect(w).toMatch(/^(?:[vtax]\d+|Math|sin|cos|tan|log|exp|pow|sqrt|const|let|w)$/);
+    }
     const v = new Float64Array(1);
     const g = new Float64Array(7);
     const point = [1, 2, 3, 4, 5, 6, 7];
-    k.gradientRows(point, 1, v, g);
     const ref = gradientAt(low, point);
-    expect(v[0]).toBe(ref.value);
-    expect([...g]).toEqual(ref.gradient);
+    for (const kernels of [k, chunked]) {
+      kernels.gradientRows(point, 1, v, g);
+      expect(v[0]).toBe(ref.value);
+      expect([...g]).toEqual(ref.gradient);
+    }
   });
 });

@@ -47,7 +47,9 @@ export class Emitter {
   }
 
   constOf(s: string): number | undefined {
-    return this.literals.get(s);
+    // Every literal starts with a digit or '(' (see literal()); a name never does, and needs no look-up.
+    const c0 = s.charCodeAt(0);
+    return c0 === 40 || (c0 >= 48 && c0 <= 57) ? this.literals.get(s) : undefined;
   }
 
   temp(code: string): string {
@@ -97,106 +99,237 @@ export interface KernelSource {
 
 /** Generates the straight-line value and reverse-sweep code for one output of a graph. */
 export function kernelSource(graph: Graph, output: NodeId): KernelSource {
+  const k = buildKernel(graph, output);
+  return {
+    forward: k.listing.text.slice(0, k.forwardEnd),
+    value: k.value.s,
+    reverse: k.listing.text.slice(k.forwardEnd),
+    gradient: k.gradient.map((g) => g.s),
+    needed: k.needed,
+  };
+}
+
+/**
+ * A value in generated code: a number known when compiling (`id` -1, `c` the number, `s` its literal) or a named
+ * local (`id` its index in the listing's names, `s` the name).
+ */
+class Val {
+  constructor(
+    readonly s: string,
+    readonly id: number,
+    readonly c: number,
+  ) {}
+}
+
+/**
+ * Straight-line statements, each with the names it reads and writes, so that a long listing can be cut into
+ * functions without reading the code text again: which names cross from one function to another is known from
+ * these references alone.
+ */
+class Listing {
+  readonly text: string[] = [];
+  /** Statement s references refs[refAt[s]] .. refs[refAt[s + 1] - 1]: 2·id for a read, 2·id + 1 for a write. */
+  readonly refAt: number[] = [0];
+  readonly refs: number[] = [];
+  /** Local names by id. */
+  readonly names: string[] = [];
+
+  name(s: string): number {
+    this.names.push(s);
+    return this.names.length - 1;
+  }
+
+  read(v: Val): void {
+    if (v.id >= 0) this.refs.push(v.id * 2);
+  }
+
+  write(id: number): void {
+    this.refs.push(id * 2 + 1);
+  }
+
+  /** Ends a statement whose references were just recorded. */
+  end(text: string): void {
+    this.text.push(text);
+    this.refAt.push(this.refs.length);
+  }
+}
+
+/** A chain-rule term `partial × adjoint` as code, with the names it reads (at most two). */
+class Term {
+  constructor(
+    readonly s: string,
+    readonly r0: Val | undefined,
+    readonly r1: Val | undefined,
+    /** The term is exactly this adjoint local (a partial of 1 times a computed adjoint). */
+    readonly plain: Val | undefined,
+  ) {}
+}
+
+interface Built {
+  listing: Listing;
+  /** Statements [0, forwardEnd) compute the value; the rest is the reverse sweep. */
+  forwardEnd: number;
+  value: Val;
+  gradient: Val[];
+  needed: boolean[];
+}
+
+const NAN_TEXT = literal(NaN);
+
+/**
+ * The value and the reverse sweep of `output` as one listing. Inputs are the names x0..x(n-1) (ids 0..n-1),
+ * operation values v<node>, temporaries of the partials t<k>, adjoints a<node>.
+ */
+function buildKernel(graph: Graph, output: NodeId): Built {
   const { nodes } = graph;
   const mask = reaching(nodes, [output]);
   const varies = dependsOnInput(nodes);
-  const e = new Emitter('t');
-  // Each node's value as an expression: `x<k>` for input k, a literal for a constant, `v<id>` for an operation.
-  const val: string[] = new Array(nodes.length);
-  const inputIndex = new Map<NodeId, number>();
-  graph.inputs.forEach((id, k) => inputIndex.set(id, k));
-  const forward: string[] = [];
+  const L = new Listing();
+  const consts = new Map<number, Val>();
+  const negZero = new Val(literal(-0), -1, -0);
+  const constant = (c: number): Val => {
+    if (Object.is(c, -0)) return negZero;
+    let v = consts.get(c);
+    if (v === undefined) consts.set(c, (v = new Val(literal(c), -1, c)));
+    return v;
+  };
+  // Temporaries of one node's partials are shared when their code is the same (a memo per node).
+  const memo = new Map<string, Val>();
+  let temps = 0;
+  const code = (op: PrimName, args: Val[], param: number) =>
+    PRIMS[op].code(
+      args.map((a) => a.s),
+      op === 'powc' ? literal(param) : NAN_TEXT,
+    );
+  const allConst = (args: Val[]) => {
+    for (const a of args) if (a.id >= 0) return false;
+    return true;
+  };
+  const ops = makeOps<Val>(constant, (op, args, param) => {
+    // x^1 is x for every double (NaN and ±0 included), and V8's Math.pow(x, 1) is a slow path: the power rule's
+    // c*x^(c-1) for c = 2 writes it in every squared term's derivative.
+    if (op === 'powc' && param === 1) return args[0]!;
+    if (allConst(args)) return constant(PRIMS[op].eval(args.map((a) => a.c), param)); // the same arithmetic as at run time
+    const text = code(op, args, param);
+    const found = memo.get(text);
+    if (found !== undefined) return found;
+    const s = `t${temps++}`;
+    const v = new Val(s, L.name(s), NaN);
+    for (const a of args) L.read(a);
+    L.write(v.id);
+    L.end(`const ${s} = ${text};`);
+    memo.set(text, v);
+    return v;
+  });
+
+  // Forward: each node's value is an input x<k>, a literal, or a local v<id>.
+  const val: Val[] = new Array(nodes.length);
+  graph.inputs.forEach((id, k) => (val[id] = new Val(`x${k}`, L.name(`x${k}`), NaN)));
   for (let i = 0; i < nodes.length; i++) {
     if (!mask[i]) continue;
     const n = nodes[i]!;
-    if (n.kind === 'input') val[i] = `x${inputIndex.get(i)!}`;
-    else if (n.kind === 'const') val[i] = e.lit(n.value);
-    else {
+    if (n.kind === 'const') val[i] = constant(n.value);
+    else if (n.kind === 'op') {
       const args = n.args.map((a) => val[a]!);
-      const consts = args.map((a) => e.constOf(a));
-      if (n.op === 'powc' && n.param === 1) val[i] = args[0]!; // exactly x (see Emitter.apply)
-      else if (consts.every((c) => c !== undefined)) {
-        val[i] = e.lit(PRIMS[n.op].eval(consts as number[], n.param));
-      } else {
-        val[i] = `v${i}`;
-        forward.push(`const v${i} = ${PRIMS[n.op].code(args, literal(n.param))};`);
+      if (n.op === 'powc' && n.param === 1) val[i] = args[0]!; // exactly x (see above)
+      else if (allConst(args)) val[i] = constant(PRIMS[n.op].eval(args.map((a) => a.c), n.param));
+      else {
+        const s = `v${i}`;
+        const v = (val[i] = new Val(s, L.name(s), NaN));
+        for (const a of args) L.read(a);
+        L.write(v.id);
+        L.end(`const ${s} = ${code(n.op, args, n.param)};`);
       }
     }
   }
+  const forwardEnd = L.text.length;
 
   // Reverse sweep. Adjoints that are compile-time constants (the output's 1, propagated through + - neg and
-  // constant factors) stay numbers; the others are locals a<id>.
-  const adj: (Operand | undefined)[] = new Array(nodes.length);
-  adj[output] = { k: 'const', c: 1 };
-  const reverse = e.lines; // partials' temporaries and adjoint statements interleave in one list
-  const declared = new Set<NodeId>();
-  const contribution = (p: string, a: Operand): Operand | undefined => {
-    const pc = e.constOf(p);
+  // constant factors) stay numbers; the others are locals a<id>. Partials' temporaries and adjoint statements
+  // interleave in the listing.
+  const adj: (Val | undefined)[] = new Array(nodes.length);
+  adj[output] = constant(1);
+  const declared = new Uint8Array(nodes.length);
+  const contribution = (p: Val, a: Val): Val | Term | undefined => {
+    const pc = p.id < 0 ? p.c : undefined;
     if (pc === 0) return undefined;
-    if (a.k === 'const') {
-      if (pc !== undefined) return { k: 'const', c: term(pc, a.c) };
-      if (Number.isFinite(a.c)) return { k: 'code', s: a.c === 1 ? p : a.c === -1 ? `-${p}` : `${p} * ${literal(a.c)}` };
-      return { k: 'code', s: `(${p} === 0 ? 0 : ${p} * ${literal(a.c)})` };
+    if (a.id < 0) {
+      if (pc !== undefined) return constant(term(pc, a.c));
+      if (Number.isFinite(a.c)) return new Term(a.c === 1 ? p.s : a.c === -1 ? `-${p.s}` : `${p.s} * ${a.s}`, p, undefined, undefined);
+      return new Term(`(${p.s} === 0 ? 0 : ${p.s} * ${a.s})`, p, undefined, undefined);
     }
     if (pc !== undefined) {
-      if (Number.isFinite(pc)) return { k: 'code', s: pc === 1 ? a.s : pc === -1 ? `-${a.s}` : `${literal(pc)} * ${a.s}` };
-      return { k: 'code', s: `(${a.s} === 0 ? 0 : ${literal(pc)} * ${a.s})` };
+      if (Number.isFinite(pc)) return new Term(pc === 1 ? a.s : pc === -1 ? `-${a.s}` : `${p.s} * ${a.s}`, a, undefined, pc === 1 ? a : undefined);
+      return new Term(`(${a.s} === 0 ? 0 : ${p.s} * ${a.s})`, a, undefined, undefined);
     }
-    return { k: 'code', s: `(${p} === 0 || ${a.s} === 0 ? 0 : ${p} * ${a.s})` };
+    return new Term(`(${p.s} === 0 || ${a.s} === 0 ? 0 : ${p.s} * ${a.s})`, p, a, undefined);
   };
-  const accumulate = (target: NodeId, t: Operand) => {
+  const readTerm = (t: Term) => {
+    if (t.r0) L.read(t.r0);
+    if (t.r1) L.read(t.r1);
+  };
+  const declare = (target: NodeId, text: (s: string) => string, reads: () => void) => {
+    const s = `a${target}`;
+    const v = new Val(s, L.name(s), NaN);
+    reads();
+    L.write(v.id);
+    L.end(text(s));
+    declared[target] = 1;
+    adj[target] = v;
+  };
+  const accumulate = (target: NodeId, t: Val | Term) => {
     const cur = adj[target];
     if (cur === undefined) {
-      if (t.k === 'const') adj[target] = t;
-      else if (/^a\d+$/.test(t.s)) {
+      if (t instanceof Val) adj[target] = t;
+      else if (t.plain !== undefined) {
         // The contribution is another node's finished adjoint (a partial of 1: +, -, a product by 1): share its
         // local instead of copying it. `0 + a` is `a` here, as an adjoint local is never -0 (it starts as
         // `… + 0` or `c + …`, and a sum is -0 only if both terms are). A later contribution to `target` then
         // declares target's own local (below), leaving the shared one untouched.
-        adj[target] = { k: 'code', s: t.s };
+        adj[target] = t.plain;
       } else {
         // `0 + t`, as the interpreter starts from 0 (this also turns a -0 into 0).
-        reverse.push(`let a${target} = ${t.s} + 0;`);
-        declared.add(target);
-        adj[target] = { k: 'code', s: `a${target}` };
+        declare(target, (s) => `let ${s} = ${t.s} + 0;`, () => readTerm(t));
       }
-    } else if (cur.k === 'const' && t.k === 'const') {
-      adj[target] = { k: 'const', c: cur.c + t.c };
-    } else if (cur.k === 'const') {
-      const c = t as { k: 'code'; s: string };
-      reverse.push(`let a${target} = ${literal(cur.c)} + ${c.s};`);
-      declared.add(target);
-      adj[target] = { k: 'code', s: `a${target}` };
-    } else if (!declared.has(target)) {
+    } else if (cur.id < 0 && t instanceof Val) {
+      adj[target] = constant(cur.c + t.c);
+    } else if (cur.id < 0) {
+      const c = t as Term;
+      declare(target, (s) => `let ${s} = ${cur.s} + ${c.s};`, () => readTerm(c));
+    } else if (!declared[target]) {
       // `cur` is another node's local, shared (above): target's own starts from it, in the interpreter's order.
-      reverse.push(`let a${target} = ${cur.s} + ${t.k === 'const' ? literal(t.c) : t.s};`);
-      declared.add(target);
-      adj[target] = { k: 'code', s: `a${target}` };
+      declare(
+        target,
+        (s) => `let ${s} = ${cur.s} + ${t.s};`,
+        () => {
+          L.read(cur);
+          if (t instanceof Term) readTerm(t);
+        },
+      );
     } else {
-      reverse.push(`a${target} += ${t.k === 'const' ? literal(t.c) : t.s};`);
+      if (t instanceof Term) readTerm(t);
+      L.write(cur.id);
+      L.end(`${cur.s} += ${t.s};`);
     }
   };
-  const ops = e.ops();
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i]!;
     const a = adj[i];
     if (!mask[i] || n.kind !== 'op' || !varies[i] || a === undefined) continue;
-    if (a.k === 'const' && a.c === 0) continue;
+    if (a.id < 0 && a.c === 0) continue;
+    memo.clear();
     const args = n.args.map((x) => val[x]!);
     const partials = PRIMS[n.op].partials(ops, args, val[i]!, n.param);
-    n.args.forEach((arg, j) => {
-      if (!varies[arg]) return;
+    for (let j = 0; j < n.args.length; j++) {
+      const arg = n.args[j]!;
+      if (!varies[arg]) continue;
       const t = contribution(partials[j]!, a);
       if (t !== undefined) accumulate(arg, t);
-    });
+    }
   }
-  const gradient = graph.inputs.map((id) => {
-    const a = adj[id];
-    if (a === undefined) return '0';
-    return a.k === 'const' ? literal(a.c) : a.s;
-  });
+  const gradient = graph.inputs.map((id) => adj[id] ?? constant(0));
   const needed = graph.inputs.map((id) => mask[id] === 1);
-  return { forward, value: val[output]!, reverse: [...reverse], gradient, needed };
+  return { listing: L, forwardEnd, value: val[output]!, gradient, needed };
 }
 
 export type ValueColumns = (columns: readonly ArrayLike<number>[], count: number, value: Float64Array) => void;
@@ -224,143 +357,287 @@ export interface Kernels {
   source: { value: string; gradient: string };
 }
 
-/** Compiles value and gradient kernels for `output` (one `new Function` per kernel shape). */
-export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: number } = {}): Kernels {
-  const src = kernelSource(graph, output);
-  const n = graph.inputs.length;
-  const statements = src.forward.length + src.reverse.length;
-  if (options.chunk !== undefined ? statements > options.chunk : statements > CHUNK_ABOVE) return chunkedKernels(src, n, options.chunk ?? CHUNK);
-  const idx = [...Array(n).keys()];
-  const loadCols = idx.filter((k) => src.needed[k]).map((k) => `const x${k} = c${k}[i];`);
-  const loadRows = idx.filter((k) => src.needed[k]).map((k) => `const x${k} = p[o + ${k}];`);
-  const colsHead = idx.filter((k) => src.needed[k]).map((k) => `const c${k} = cols[${k}];`);
-  const gradHead = idx.map((k) => `const g${k} = grad[${k}];`);
-  const body = (lines: string[]) => lines.map((l) => `    ${l}`).join('\n');
+/**
+ * The size of one generated function, in characters of statement text (plus an allowance for each name it loads
+ * from or stores to the workspace). V8 optimizes only functions whose bytecode is below 60 KB
+ * (--max-optimized-bytecode-size), and a function with more than about a hundred locals takes about 1.3 bytes of
+ * bytecode per character of this code; a function over the limit runs in the interpreter, several times slower.
+ */
+const BUDGET = 24000;
+/** Estimated size of loading one name from the workspace (`let v12 = w[345];`) or storing one. */
+const CROSSING = 20;
 
-  const valueCols = `${colsHead.join('\n')}
-for (let i = 0; i < count; i++) {
-${body([...loadCols, ...src.forward, `out[i] = ${src.value};`])}
-}`;
-  const gradCols = `${colsHead.join('\n')}
-${gradHead.join('\n')}
-for (let i = 0; i < count; i++) {
-${body([...loadCols, ...src.forward, ...src.reverse, `out[i] = ${src.value};`, ...idx.map((k) => `g${k}[i] = ${src.gradient[k]};`)])}
-}`;
-  const valueRows = `for (let i = 0, o = 0; i < count; i++, o += ${n}) {
-${body([...loadRows, ...src.forward, `out[i] = ${src.value};`])}
-}`;
-  const gradRows = `for (let i = 0, o = 0; i < count; i++, o += ${n}) {
-${body([...loadRows, ...src.forward, ...src.reverse, `out[i] = ${src.value};`, ...idx.map((k) => `g[o + ${k}] = ${src.gradient[k]};`)])}
-}`;
+/**
+ * Compiles value and gradient kernels for `output`. The code is generated once; each of the four kernel shapes is
+ * turned into a function when it is first called, so a caller pays V8's compile only for what it uses. A kernel
+ * whose code fits one function runs its loop over the points inside it; a larger one is cut into functions that
+ * share a Float64Array workspace, called in turn for each point. `chunk` (for tests) cuts every `chunk` statements
+ * instead, whenever a kernel has more.
+ */
+export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: number } = {}): Kernels {
+  const built = buildKernel(graph, output);
+  const n = graph.inputs.length;
+  const plans: (Plan | undefined)[] = [undefined, undefined];
+  const plan = (grad: boolean): Plan => (plans[grad ? 1 : 0] ??= planKernel(built, grad, options.chunk));
+  let vc: ValueColumns | undefined;
+  let gc: GradientColumns | undefined;
+  let vr: ValueRows | undefined;
+  let gr: GradientRows | undefined;
   return {
     inputCount: n,
-    valueColumns: new Function('cols', 'count', 'out', `'use strict';\n${valueCols}`) as ValueColumns,
-    gradientColumns: new Function('cols', 'count', 'out', 'grad', `'use strict';\n${gradCols}`) as GradientColumns,
-    valueRows: new Function('p', 'count', 'out', `'use strict';\n${valueRows}`) as ValueRows,
-    gradientRows: new Function('p', 'count', 'out', 'g', `'use strict';\n${gradRows}`) as GradientRows,
-    source: { value: valueCols, gradient: gradCols },
+    valueColumns: (cols, count, out) => (vc ??= plan(false).columns as ValueColumns)(cols, count, out),
+    gradientColumns: (cols, count, out, grad) => (gc ??= plan(true).columns as GradientColumns)(cols, count, out, grad),
+    valueRows: (p, count, out) => (vr ??= plan(false).rows as ValueRows)(p, count, out),
+    gradientRows: (p, count, out, g) => (gr ??= plan(true).rows as GradientRows)(p, count, out, g),
+    source: {
+      get value() {
+        return plan(false).source;
+      },
+      get gradient() {
+        return plan(true).source;
+      },
+    },
+  };
+}
+
+/** One kernel (value or value + gradient): its source and its column and row shapes, each compiled on first use. */
+interface Plan {
+  source: string;
+  readonly columns: ValueColumns | GradientColumns;
+  readonly rows: ValueRows | GradientRows;
+}
+
+function planKernel(built: Built, grad: boolean, chunk: number | undefined): Plan {
+  const L = built.listing;
+  const end = grad ? L.text.length : built.forwardEnd;
+  const cuts = chunk !== undefined ? (end > chunk ? cutEvery(end, chunk) : undefined) : cutByBudget(L, end);
+  return cuts === undefined ? singleFunction(built, grad, end) : chunked(built, grad, end, cuts);
+}
+
+/** Statement indices where functions start, every `chunk` statements. */
+function cutEvery(end: number, chunk: number): number[] {
+  const starts: number[] = [];
+  for (let s = 0; s < end; s += chunk) starts.push(s);
+  return starts;
+}
+
+/**
+ * Statement indices where functions start so that each stays within BUDGET (its statements, the loads at its
+ * start and the stores at its end); undefined if the kernel fits one function.
+ */
+function cutByBudget(L: Listing, end: number): number[] | undefined {
+  const { refs, refAt, text, names } = L;
+  let total = 0;
+  for (let s = 0; s < end; s++) total += text[s]!.length;
+  if (total <= BUDGET) return undefined;
+  // The last statement using each name.
+  const lastUse = new Int32Array(names.length);
+  for (let s = 0; s < end; s++) for (let r = refAt[s]!; r < refAt[s + 1]!; r++) lastUse[refs[r]! >> 1] = s;
+  const declared = new Uint8Array(names.length);
+  // The last function that used each name, and the last that wrote it.
+  const seen = new Int32Array(names.length).fill(-1);
+  const wrote = new Int32Array(names.length).fill(-1);
+  // Names written in the current function and used after the current statement: each needs a store if the
+  // function ends here. `due[s]` counts those whose last use is statement s.
+  const due = new Int32Array(end + 1);
+  let written: number[] = [];
+  let pending = 0;
+  const starts = [0];
+  let c = 0;
+  let size = 0;
+  const costOf = (s: number) => {
+    let cost = text[s]!.length;
+    for (let r = refAt[s]!; r < refAt[s + 1]!; r++) {
+      const id = refs[r]! >> 1;
+      if (refs[r]! & 1) {
+        if (wrote[id] !== c && lastUse[id] > s) cost += CROSSING; // a store at the end, unless last used here
+        if (declared[id] && seen[id] !== c) cost += CROSSING; // `+=` to a name of an earlier function: a load
+      } else if (seen[id] !== c) cost += CROSSING; // a load at the start
+    }
+    return cost;
+  };
+  for (let s = 0; s < end; s++) {
+    let cost = costOf(s);
+    if (size > 0 && size + cost + pending * CROSSING > BUDGET) {
+      for (const id of written) if (lastUse[id] >= s) due[lastUse[id]]--;
+      written = [];
+      pending = 0;
+      c++;
+      starts.push(s);
+      size = 0;
+      cost = costOf(s);
+    }
+    size += cost;
+    for (let r = refAt[s]!; r < refAt[s + 1]!; r++) {
+      const id = refs[r]! >> 1;
+      if (refs[r]! & 1) {
+        declared[id] = 1;
+        if (wrote[id] !== c) {
+          wrote[id] = c;
+          if (lastUse[id] > s) {
+            pending++;
+            due[lastUse[id]]++;
+            written.push(id);
+          }
+        }
+      }
+      seen[id] = c;
+    }
+    pending -= due[s]!;
+    due[s] = 0;
+  }
+  return starts;
+}
+
+/** A kernel as one function with its loop over the points inside. */
+function singleFunction(built: Built, grad: boolean, end: number): Plan {
+  const { listing: L, value, gradient, needed } = built;
+  const n = needed.length;
+  const idx = [...Array(n).keys()];
+  const body = L.text.slice(0, end);
+  const loadCols = idx.filter((k) => needed[k]).map((k) => `const x${k} = c${k}[i];`);
+  const loadRows = idx.filter((k) => needed[k]).map((k) => `const x${k} = p[o + ${k}];`);
+  const colsHead = idx.filter((k) => needed[k]).map((k) => `const c${k} = cols[${k}];`);
+  const gradHead = idx.map((k) => `const g${k} = grad[${k}];`);
+  const block = (lines: string[]) => (lines.length ? `    ${lines.join('\n    ')}` : '');
+  const colsLoop = `for (let i = 0; i < count; i++) {\n${block(loadCols)}\n${block(body)}\n    out[i] = ${value.s};`;
+  const rowsLoop = `for (let i = 0, o = 0; i < count; i++, o += ${n}) {\n${block(loadRows)}\n${block(body)}\n    out[i] = ${value.s};`;
+  const columns = grad
+    ? `${colsHead.join('\n')}\n${gradHead.join('\n')}\n${colsLoop}\n${block(idx.map((k) => `g${k}[i] = ${gradient[k]!.s};`))}\n}`
+    : `${colsHead.join('\n')}\n${colsLoop}\n}`;
+  let cf: Plan['columns'] | undefined;
+  let rf: Plan['rows'] | undefined;
+  return {
+    source: columns,
+    get columns() {
+      return (cf ??= (grad ? new Function('cols', 'count', 'out', 'grad', `'use strict';\n${columns}`) : new Function('cols', 'count', 'out', `'use strict';\n${columns}`)) as Plan['columns']);
+    },
+    get rows() {
+      if (rf) return rf;
+      const rows = grad ? `${rowsLoop}\n${block(idx.map((k) => `g[o + ${k}] = ${gradient[k]!.s};`))}\n}` : `${rowsLoop}\n}`;
+      return (rf = (grad ? new Function('p', 'count', 'out', 'g', `'use strict';\n${rows}`) : new Function('p', 'count', 'out', `'use strict';\n${rows}`)) as Plan['rows']);
+    },
   };
 }
 
 /**
- * Statements per generated function. V8 optimizes only functions below a bytecode size limit, so one huge
- * straight-line function (a 1,000-variable Rosenbrock, a 10,000-term sum) would run unoptimized; larger kernels
- * are cut into functions of this many statements that share a Float64Array workspace.
+ * A kernel cut into functions at `starts`, called in turn for each point. A name used in one function only stays
+ * a local there. A name that crosses functions (a forward value the reverse sweep reads, an adjoint accumulated in
+ * several) has a slot in a shared Float64Array workspace: a function loads it into a local at its start and, if it
+ * writes the name and a later function reads it, stores it back at its end. Inputs are slots 0..n-1; the value
+ * and the gradient are read from their slots after the last function.
  */
-const CHUNK = 1000;
-/** Kernels up to this many statements stay one function (measured: faster up to a few thousand statements). */
-const CHUNK_ABOVE = 8000;
-
-/**
- * Kernels for large graphs: the statements are cut into functions of `chunk` statements. A local that is used
- * in one function only (most of the reverse sweep's temporaries and adjoints) stays a local there; a local that
- * crosses functions (forward values the reverse sweep reads, adjoints accumulated in several) becomes a slot of a
- * shared Float64Array workspace, as do the inputs, the value and the gradient.
- */
-function chunkedKernels(src: KernelSource, n: number, chunk: number): Kernels {
-  const slots = new Map<string, number>();
-  const slot = (name: string) => {
-    let k = slots.get(name);
-    if (k === undefined) slots.set(name, (k = slots.size));
-    return k;
-  };
-  const inSlot = [...Array(n).keys()].map((k) => slot(`x${k}`));
-  const valueSlot = slot('result');
-  const gradSlots = [...Array(n).keys()].map((k) => slot(`gradient${k}`));
-  // Only our own names (x0, v12, t3, a7) are rewritten; the code holds nothing else that looks like them.
-  // `@r` and `@g<k>` stand for the value and the gradient slots.
-  const NAME = /\b[xvta]\d+\b/g;
-  const forward = [...src.forward, `@r = ${src.value};`];
-  const reverse = [...src.reverse, ...src.gradient.map((g, k) => `@g${k} = ${g};`)];
+function chunked(built: Built, grad: boolean, end: number, starts: number[]): Plan {
+  const { listing: L, needed } = built;
+  const { refs, refAt, text, names } = L;
+  const n = needed.length;
+  const count = starts.length;
+  const chunkEnd = (c: number) => (c + 1 < count ? starts[c + 1]! : end);
+  // Where each name is declared (inputs: before every function) and the last function that uses it.
+  const home = new Int32Array(names.length).fill(-1);
+  const last = new Int32Array(names.length).fill(-1);
+  for (let c = 0; c < count; c++) {
+    for (let r = refAt[starts[c]!]!; r < refAt[chunkEnd(c)]!; r++) {
+      const id = refs[r]! >> 1;
+      if (refs[r]! & 1 && home[id] === -1 && id >= n) home[id] = c;
+      last[id] = c;
+    }
+  }
+  // Slots: inputs first, then every name that crosses, when it is first stored; then constant results.
+  const slot = new Int32Array(names.length).fill(-1);
+  for (let k = 0; k < n; k++) slot[k] = k;
+  let slots = n;
+  const results = grad ? [built.value, ...built.gradient] : [built.value];
+  for (const v of results) if (v.id >= 0) last[v.id] = count;
+  const loaded = new Int32Array(names.length).fill(-1);
+  const stored = new Int32Array(names.length).fill(-1);
   const sources: string[] = [];
-  const functions = (lines: string[]) => {
-    const chunks: string[][] = [];
-    for (let at = 0; at < lines.length; at += chunk) chunks.push(lines.slice(at, at + chunk));
-    // The function each name appears in; -1 once it appears in two.
-    const home = new Map<string, number>();
-    chunks.forEach((ls, c) => {
-      for (const l of ls) for (const name of l.match(NAME) ?? []) home.set(name, (home.get(name) ?? c) === c ? c : -1);
-    });
-    const shared = (name: string) => name.startsWith('x') || home.get(name) === -1;
-    const rewrite = (l: string) => {
-      const declared = /^(?:const|let) ([xvta]\d+) = /.exec(l);
-      if (declared && shared(declared[1]!)) l = l.replace(/^(?:const|let) /, '');
-      return l
-        .replace(NAME, (name) => (shared(name) ? `w[${slot(name)}]` : name))
-        .replace(/^@r = /, `w[${valueSlot}] = `)
-        .replace(/^@g(\d+) = /, (_, k: string) => `w[${gradSlots[Number(k)]!}] = `);
-    };
-    return chunks.map((ls) => {
-      const code = ls.map(rewrite).join('\n');
-      sources.push(code);
-      return new Function('w', `'use strict';\n${code}`) as (w: Float64Array) => void;
-    });
+  const fns: ((w: Float64Array) => void)[] = [];
+  for (let c = 0; c < count; c++) {
+    const loads: string[] = [];
+    const stores: string[] = [];
+    for (let r = refAt[starts[c]!]!; r < refAt[chunkEnd(c)]!; r++) {
+      const id = refs[r]! >> 1;
+      if ((id < n || home[id] !== c) && loaded[id] !== c) {
+        loaded[id] = c;
+        loads.push(`let ${names[id]} = w[${slot[id]}];`);
+      }
+      if (refs[r]! & 1 && last[id] > c && stored[id] !== c) {
+        stored[id] = c;
+        if (slot[id] === -1) slot[id] = slots++;
+        stores.push(`w[${slot[id]}] = ${names[id]};`);
+      }
+    }
+    sources.push(`${loads.join('\n')}\n${text.slice(starts[c]!, chunkEnd(c)).join('\n')}\n${stores.join('\n')}`);
+  }
+  const slotOf = (v: Val) => (v.id >= 0 ? slot[v.id]! : slots++);
+  const resultSlots = results.map(slotOf);
+  const w = new Float64Array(slots);
+  results.forEach((v, k) => {
+    if (v.id < 0) w[resultSlots[k]!] = v.c;
+  });
+  let compiled = false;
+  const compile = () => {
+    if (compiled) return;
+    for (const s of sources) fns.push(new Function('w', `'use strict';\n${s}`) as (w: Float64Array) => void);
+    compiled = true;
   };
-  const valueFns = functions(forward);
-  const valueSource = sources.splice(0).join('\n');
-  const gradFns = functions([...forward, ...reverse]);
-  const gradSource = sources.splice(0).join('\n');
-  const w = new Float64Array(slots.size);
-  const needed = src.needed;
-  const run = (fns: ((w: Float64Array) => void)[]) => {
+  const run = () => {
     for (let c = 0; c < fns.length; c++) fns[c]!(w);
   };
-  const load = (get: (k: number) => number) => {
-    for (let k = 0; k < n; k++) if (needed[k]) w[inSlot[k]!] = get(k);
-  };
+  const valueSlot = resultSlots[0]!;
+  const gradSlots = resultSlots.slice(1);
+  const inputs = [...Array(n).keys()].filter((k) => needed[k]);
+  const m = inputs.length;
+  let columns: Plan['columns'];
+  let rows: Plan['rows'];
+  if (grad) {
+    const gc: GradientColumns = (cols, count, out, g) => {
+      compile();
+      for (let i = 0; i < count; i++) {
+        for (let j = 0; j < m; j++) w[inputs[j]!] = cols[inputs[j]!]![i]!;
+        run();
+        out[i] = w[valueSlot]!;
+        for (let k = 0; k < n; k++) g[k]![i] = w[gradSlots[k]!]!;
+      }
+    };
+    const gr: GradientRows = (p, count, out, g) => {
+      compile();
+      for (let i = 0, o = 0; i < count; i++, o += n) {
+        for (let j = 0; j < m; j++) w[inputs[j]!] = p[o + inputs[j]!]!;
+        run();
+        out[i] = w[valueSlot]!;
+        for (let k = 0; k < n; k++) g[o + k] = w[gradSlots[k]!]!;
+      }
+    };
+    columns = gc;
+    rows = gr;
+  } else {
+    const vc: ValueColumns = (cols, count, out) => {
+      compile();
+      for (let i = 0; i < count; i++) {
+        for (let j = 0; j < m; j++) w[inputs[j]!] = cols[inputs[j]!]![i]!;
+        run();
+        out[i] = w[valueSlot]!;
+      }
+    };
+    const vr: ValueRows = (p, count, out) => {
+      compile();
+      for (let i = 0, o = 0; i < count; i++, o += n) {
+        for (let j = 0; j < m; j++) w[inputs[j]!] = p[o + inputs[j]!]!;
+        run();
+        out[i] = w[valueSlot]!;
+      }
+    };
+    columns = vc;
+    rows = vr;
+  }
   return {
-    inputCount: n,
-    valueColumns(cols, count, out) {
-      for (let i = 0; i < count; i++) {
-        load((k) => cols[k]![i]!);
-        run(valueFns);
-        out[i] = w[valueSlot]!;
-      }
+    get source() {
+      return sources.join('\n');
     },
-    gradientColumns(cols, count, out, grad) {
-      for (let i = 0; i < count; i++) {
-        load((k) => cols[k]![i]!);
-        run(gradFns);
-        out[i] = w[valueSlot]!;
-        for (let k = 0; k < n; k++) grad[k]![i] = w[gradSlots[k]!]!;
-      }
-    },
-    valueRows(p, count, out) {
-      for (let i = 0; i < count; i++) {
-        load((k) => p[i * n + k]!);
-        run(valueFns);
-        out[i] = w[valueSlot]!;
-      }
-    },
-    gradientRows(p, count, out, g) {
-      for (let i = 0; i < count; i++) {
-        load((k) => p[i * n + k]!);
-        run(gradFns);
-        out[i] = w[valueSlot]!;
-        for (let k = 0; k < n; k++) g[i * n + k] = w[gradSlots[k]!]!;
-      }
-    },
-    source: { value: valueSource, gradient: gradSource },
+    columns,
+    rows,
   };
 }
 
