@@ -25,12 +25,6 @@ const cli = { exports: {} };
 script.runInThisContext()(createRequire(bundle), cli, cli.exports);
 const { main, processIo } = cli.exports;
 
-// A closed stdout pipe (e.g. `adiff ... | head -1`) ends quietly.
-process.stdout.on('error', (e) => {
-  if (e && e.code === 'EPIPE') process.exitCode = process.exitCode ?? 0;
-  else throw e;
-});
-
 main(process.argv.slice(2), processIo()).then((code) => {
   process.exitCode = code;
 });

@@ -8,11 +8,12 @@
 //   holds the compiled code of every function those commands used (the lazily compiled ones too). V8 checks it
 //   against the source and its own version and flags; when it does not fit (another Node), bin/adiff.js simply
 //   compiles the bundle as usual.
-// - Two Node built-ins that only rare paths use are loaded on first use: node:child_process (commander needs it
-//   only for executable subcommands, which adiff has none of; it drags in net and dgram) and node:readline (repl).
+// - Node built-ins that only some paths use are loaded on first use (lazyBuiltins), and chalk's terminal
+//   detection is left out (chalkDetectionPlugin).
 // - The version is inlined, so start-up does not read package.json.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 
@@ -20,8 +21,22 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const bundlePath = 'dist/cli/adiff.bundle.cjs';
 const cachePath = 'dist/cli/adiff.cache';
 
-/** The functions of each lazily loaded built-in that the bundle uses (the build fails if another one is used). */
-const lazyBuiltins = { 'node:child_process': ['spawn'], 'node:readline': ['createInterface'] };
+/**
+ * The functions of each lazily loaded built-in that the bundle uses: the module is loaded when one of them is first
+ * called. A use of any other export fails the build (esbuild: no matching export).
+ * - node:child_process: commander needs it only for executable subcommands (adiff has none); it drags in net.
+ * - node:readline, node:os: the REPL.
+ * - node:fs/promises: reading a --file or writing plot --out (it also loads streams and readline internals).
+ * - node:tty: asked only when a stream is a character device other than /dev/null (io.ts, isTerminal); it loads
+ *   net and streams.
+ */
+const lazyBuiltins = {
+  'node:child_process': ['spawn'],
+  'node:readline': ['createInterface'],
+  'node:os': ['homedir'],
+  'node:fs/promises': ['readFile', 'writeFile', 'appendFile', 'open'],
+  'node:tty': ['isatty'],
+};
 const lazyPlugin = {
   name: 'lazy-builtins',
   setup(b) {
@@ -31,11 +46,37 @@ const lazyPlugin = {
       loader: 'js',
       contents: [
         `let m; const get = () => (m ??= require(${JSON.stringify(args.path)}));`,
-        ...lazyBuiltins[args.path].map((name) => `exports.${name} = (...a) => get().${name}(...a);`),
+        ...lazyBuiltins[args.path].map((name) => `export const ${name} = (...a) => get().${name}(...a);`),
       ].join('\n'),
     }));
   },
 };
+
+/**
+ * Chalk's terminal detection (its vendored supports-color) runs when chalk loads: it loads node:tty and node:os and
+ * asks whether fds 1 and 2 are terminals, for chalk's default instances. adiff uses only `new Chalk({ level })`
+ * with the level it decides itself (io.ts, colorLevel), so the bundle replaces the detection by "no colour", and
+ * the build fails if src/ imports anything from chalk but the Chalk class and types.
+ */
+const chalkDetectionPlugin = {
+  name: 'chalk-no-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) => (/[\\/]chalk[\\/]/.test(args.importer) ? { path: 'supports-color', namespace: 'chalk-no-detection' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'chalk-no-detection' }, () => ({
+      loader: 'js',
+      contents: 'export function createSupportsColor() { return false; }\nexport default { stdout: false, stderr: false };',
+    }));
+  },
+};
+for (const file of readdirSync('src', { recursive: true })) {
+  if (!String(file).endsWith('.ts')) continue;
+  const text = readFileSync(join('src', String(file)), 'utf8');
+  for (const m of text.matchAll(/import\s+(type\s+)?([^;]*?)\s+from\s+'chalk'/g)) {
+    if (!m[1] && !/^\{\s*Chalk(\s*,\s*type\s+\w+)*\s*\}$/.test(m[2])) {
+      throw new Error(`scripts/bundle.mjs: src/${file} imports ${m[2]} from chalk; the bundle has no colour detection (see chalkDetectionPlugin)`);
+    }
+  }
+}
 
 /**
  * One start-up patch of Chevrotain's lexer: it fills a 65,536-entry table, charCode → bucket (the code itself for
@@ -78,7 +119,7 @@ await build({
   define: { ADIFF_VERSION: JSON.stringify(pkg.version) },
   // main.ts reads package.json through import.meta.url only when ADIFF_VERSION is not defined (the tsc build).
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyPlugin, chevrotainLexerPlugin],
+  plugins: [lazyPlugin, chalkDetectionPlugin, chevrotainLexerPlugin],
   banner: { js: '(function (require, module, exports) {' },
   footer: { js: '})' },
 });

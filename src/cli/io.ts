@@ -1,5 +1,8 @@
 // The CLI's only contact with the outside world: streams, environment, files. Tests pass their own.
+import { fstatSync, statSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { Chalk, type ChalkInstance } from 'chalk';
+import { AdiffError } from '../diagnostics.js';
 
 export interface OutStream {
   write(text: string): unknown;
@@ -34,6 +37,92 @@ export interface Io {
   stdinChunks?(): AsyncIterable<Uint8Array>;
   /** Runs `handler` on Ctrl-C (SIGINT) instead of ending the process; returns a function that undoes this. */
   onInterrupt?(handler: () => void): () => void;
+}
+
+/**
+ * Standard output or error written straight to its file descriptor, without creating Node's `process.stdout` or
+ * `process.stderr`: for a pipe or a terminal Node builds a network or terminal stream (and loads those modules),
+ * which is a good part of a one-formula run's start-up. Each write is synchronous and complete, as Node's own
+ * stdout writes are to files and terminals. The real stream takes over, after everything written so far, when
+ * stream events are wanted (batch output's backpressure and closed-pipe check), when `stream()` is asked for (the
+ * REPL), or when the descriptor is non-blocking and full (EAGAIN). A reader that has gone away (EPIPE) ends the
+ * output quietly, as a closed pipe does for the real stream; any other failure (a full disk) is an input/output
+ * error of the run.
+ */
+export class FdOut implements OutStream {
+  private real: NodeJS.WriteStream | undefined;
+  private closed = false;
+  private tty: boolean | undefined;
+
+  constructor(
+    private readonly fd: number,
+    private readonly open: () => NodeJS.WriteStream,
+  ) {}
+
+  get isTTY(): boolean {
+    if (this.real) return this.real.isTTY === true;
+    this.tty ??= isTerminal(this.fd);
+    return this.tty;
+  }
+
+  /** The real stream, through which every later write goes. */
+  stream(): NodeJS.WriteStream {
+    this.real ??= this.open();
+    return this.real;
+  }
+
+  write(text: string): boolean {
+    if (this.real) return this.real.write(text);
+    if (this.closed) return true;
+    const bytes = Buffer.from(text, 'utf8');
+    let done = 0;
+    while (done < bytes.length) {
+      try {
+        done += writeSync(this.fd, bytes, done, bytes.length - done);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') {
+          this.closed = true;
+          return true;
+        }
+        if (code === 'EAGAIN') return this.stream().write(bytes.subarray(done));
+        const why = code === 'ENOSPC' ? 'no space left on device' : (e as Error).message;
+        throw new AdiffError({ kind: 'io', message: `cannot write to standard ${this.fd === 2 ? 'error' : 'output'}: ${why}` });
+      }
+    }
+    return true;
+  }
+
+  on(event: string, listener: (...args: unknown[]) => void): this {
+    this.stream().on(event, listener);
+    return this;
+  }
+
+  once(event: string, listener: (...args: unknown[]) => void): this {
+    this.stream().once(event, listener);
+    return this;
+  }
+
+  off(event: string, listener: (...args: unknown[]) => void): this {
+    this.stream().off(event, listener);
+    return this;
+  }
+}
+
+/**
+ * Whether a file descriptor is a terminal. Only a character device can be one; /dev/null is one too (output sent
+ * nowhere, as benchmarks do) and is told apart without loading Node's terminal module, which the bundle loads on
+ * first use (scripts/bundle.mjs).
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    if (process.platform !== 'win32' && st.rdev === statSync('/dev/null').rdev) return false;
+  } catch {
+    // Not known: ask the terminal module.
+  }
+  return isatty(fd);
 }
 
 /**

@@ -2,11 +2,10 @@
 // and an exit code. Bad input exits 2 with a pointed message; a bug exits 70 with a one-line apology (and a
 // stack trace only when ADIFF_DEBUG is set). Never calls process.exit: the launcher sets process.exitCode.
 import { readFile, writeFile } from 'node:fs/promises';
-import { isatty } from 'node:tty';
 import { CommanderError, type Command } from 'commander';
 import { AdiffError, type Diagnostic } from '../diagnostics.js';
 import { Context, EXIT } from './context.js';
-import type { Io } from './io.js';
+import { FdOut, isTerminal, type Io } from './io.js';
 import { buildProgram } from './program.js';
 import { processStreams } from './process-streams.js';
 
@@ -79,6 +78,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       outputError: () => {},
       getOutHelpWidth: () => Math.max(40, io.columns ?? 80),
       getErrHelpWidth: () => 80,
+      // adiff's help has no colour codes to keep or strip; asking would create process.stdout (see FdOut).
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     };
     program.configureOutput(output);
     for (const c of program.commands) {
@@ -111,18 +113,33 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 /** The real process's streams. */
 export function processIo(): Io {
+  // Written to the file descriptors directly until a stream is needed (FdOut): creating process.stdout costs
+  // start-up time. A closed stdout pipe (e.g. `adiff ... | head -1`) ends quietly.
+  const stdout = new FdOut(1, () =>
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exitCode = process.exitCode ?? 0;
+      else throw e;
+    }),
+  );
+  const stderr = new FdOut(2, () => process.stderr);
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     env: process.env,
     // Standard input is opened only when used: creating process.stdin costs start-up time (a file or pipe stream).
-    stdinIsTTY: isatty(0),
-    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    get stdinIsTTY() {
+      return isTerminal(0);
+    },
+    get columns() {
+      return stdout.isTTY ? stdout.stream().columns : undefined;
+    },
     writeFile: (path, data) => writeFile(path, data),
     get stdin() {
       return process.stdin;
     },
-    stdoutStream: process.stdout,
+    get stdoutStream() {
+      return stdout.stream();
+    },
     readFile: (path) => readFile(path),
     ...processStreams(),
     readStdin: async () => {
