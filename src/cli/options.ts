@@ -5,7 +5,13 @@ import { evaluate } from '../autodiff/evaluate.js';
 import { lower } from '../autodiff/lower.js';
 import { parse } from '../parser/parse.js';
 
+/** A variable name: a letter or `_`, then letters, digits, combining marks or `_` (Unicode letters included). */
 const NAME = /^[\p{L}_][\p{L}\p{N}\p{M}_]*$/u;
+/** The same for ASCII text, where \p{L} is A-Z a-z, \p{N} is 0-9 and \p{M} is empty: V8 compiles this RegExp much
+ * faster than the Unicode one (about 1.5 ms of a one-point run), which is built only for names that need it. */
+const ASCII_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ASCII = /^[\x00-\x7f]*$/;
+export const isName = (text: string): boolean => (ASCII.test(text) ? ASCII_NAME : NAME).test(text);
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, { nan: NaN, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity, inf: Infinity, '+inf': Infinity, '-inf': -Infinity });
 
@@ -70,11 +76,11 @@ export function parseAssignments(text: string, label = '--at'): Binding[] {
     const whole = trimmed(piece);
     if (whole.text === '') err('empty item (two commas in a row, or a comma at an end)', { start: piece.start, end: piece.start + 1 });
     const eq = piece.text.indexOf('=');
-    if (eq < 0) err(`expected name=value, found '${whole.text}'`, whole.span, `for example ${label} ${NAME.test(whole.text) ? whole.text : 'x'}=1`);
+    if (eq < 0) err(`expected name=value, found '${whole.text}'`, whole.span, `for example ${label} ${isName(whole.text) ? whole.text : 'x'}=1`);
     const name = trimmed({ text: piece.text.slice(0, eq), start: piece.start });
     const value = trimmed({ text: piece.text.slice(eq + 1), start: piece.start + eq + 1 });
     if (name.text === '') err(`missing name before '='`, { start: piece.start + eq, end: piece.start + eq + 1 }, `write name=value, e.g. x${whole.text}`);
-    if (!NAME.test(name.text)) err(`'${name.text}' is not a variable name`, name.span, 'a name is a letter or _, then letters, digits or _');
+    if (!isName(name.text)) err(`'${name.text}' is not a variable name`, name.span, 'a name is a letter or _, then letters, digits or _');
     if (value.text === '') err(`missing value for '${name.text}'`, { start: piece.start + eq, end: piece.start + eq + 1 }, `write ${name.text}=<number>`);
     out.push({ name: name.text, value: parseValue(value.text, value.span, source, name.text), source, nameSpan: name.span });
   }
