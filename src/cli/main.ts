@@ -66,10 +66,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const fallback = () => ctx ?? new Context(io, wantsJson, argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined);
   const report = (d: Omit<Diagnostic, 'severity'>) => fallback().report({ severity: 'error', ...d });
   try {
-    const program = buildProgram(await packageVersion(), async (action, json, color) => {
-      ctx = new Context(io, json ?? false, color);
-      exitCode = await action(ctx);
-    });
+    const program = buildProgram(
+      await packageVersion(),
+      async (action, json, color) => {
+        ctx = new Context(io, json ?? false, color);
+        exitCode = await action(ctx);
+      },
+      argv[0],
+    );
     program.exitOverride();
     // Help wraps at the terminal's width, or at 80 columns when stdout is not a terminal.
     const output = {

@@ -16,8 +16,44 @@ import { registerRepl } from './commands/repl.js';
 /** Runs an action: makes its Context (colour, JSON) and records its exit code. */
 export type Runner = (action: (ctx: Context) => Promise<number>, json: boolean | undefined, color: boolean | undefined) => Promise<void>;
 
-export function buildProgram(version: string, run: Runner): Command {
-  const program = new Command('adiff')
+type Register = (program: Command, run: Runner) => void;
+
+/** Every command, in the order help lists them, with the names its registration declares. */
+const COMMANDS: readonly (readonly [names: readonly string[], register: Register])[] = [
+  [['eval'], registerEval],
+  [['hessian'], registerHessian],
+  [['jacobian'], registerJacobian],
+  [['jvp', 'vjp', 'hvp'], registerProducts],
+  [['diff'], registerDiff],
+  [['graph'], registerGraph],
+  [['check'], registerCheck],
+  [['explain'], registerExplain],
+  [['plot'], registerPlot],
+  [['repl'], registerRepl],
+  [['completion'], registerCompletion],
+];
+
+/**
+ * The commander program. With `command` (the first argument of a run), only that command's registration runs:
+ * a run of one command needs no other, and declaring all of them is start-up time. The whole program is built for
+ * anything else (no command, --help, `help`, an unknown command, which commander answers from the full list) and
+ * for `completion`, whose scripts list every command. A command's help is the same either way.
+ */
+export function buildProgram(version: string, run: Runner, command?: string): Command {
+  const program = root(version);
+  const one = command === 'completion' ? undefined : COMMANDS.find(([names]) => command !== undefined && names.includes(command));
+  if (one) {
+    one[1](program, run);
+    if (program.commands.some((c) => c.name() === command)) return program;
+    // The table does not match the registration (a renamed command): fall back to the whole program.
+    return buildProgram(version, run);
+  }
+  for (const [, register] of COMMANDS) register(program, run);
+  return program;
+}
+
+function root(version: string): Command {
+  return new Command('adiff')
     .description('exact derivatives of textual math formulas: values, gradients and Wengert-list traces by automatic differentiation')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
@@ -37,16 +73,4 @@ An expression that starts with a minus sign works as typed
 (adiff eval -x^2 --at x=2), or after -- (adiff eval --at x=2 -- -x^2).
 adiff <command> --help shows a command's options and examples.`,
     );
-  registerEval(program, run);
-  registerHessian(program, run);
-  registerJacobian(program, run);
-  registerProducts(program, run);
-  registerDiff(program, run);
-  registerGraph(program, run);
-  registerCheck(program, run);
-  registerExplain(program, run);
-  registerPlot(program, run);
-  registerRepl(program, run);
-  registerCompletion(program, run);
-  return program;
 }
