@@ -1,17 +1,19 @@
 // `--points` for the higher-order commands: hessian, jacobian, jvp, vjp and hvp at every point of a CSV or
-// NDJSON input, one NDJSON line per point shaped like the command's single-point --json object. Everything that
-// does not change from point to point (the graph, the outputs, --wrt, --dir, --cotangent, the compiled kernel,
-// the effective subgraph) is settled once per run; the streaming is batch.ts's `runPoints`.
+// NDJSON input, one line per point: NDJSON shaped like the command's single-point --json object (the same
+// entries functions build both), or CSV (--format csv) with one column per number. Everything that does not
+// change from point to point (the graph, the outputs, --wrt, --dir, --cotangent, the compiled kernel, the
+// effective subgraph, the line's shape) is settled once per run; the streaming is batch.ts's `runPoints`.
 // hessian and hvp run the compiled forward-over-reverse kernel of compile.ts (a Hessian is one H·v per
 // variable); jacobian, jvp and vjp run the interpreter's sweeps over the graph, exactly as a single point does.
 import { compileHvp } from '../autodiff/compile.js';
 import { reaching } from '../autodiff/graph.js';
-import { jacobianAt, jvpAt, vjpAt } from '../autodiff/jacobian.js';
-import { allFinite, planInputs, pointByPoint, runPoints, type BatchPlan, type PointsOptions } from './batch.js';
+import { chooseMode, jacobianAt, jvpAt, vjpAt } from '../autodiff/jacobian.js';
+import { planInputs, pointByPoint, runPoints, type BatchPlan, type PointsOptions } from './batch.js';
 import type { Context } from './context.js';
 import { parseNameList } from './options.js';
 import { parseModeOption, parseVector, resolveOutputs, resolveSingleOutput } from './outputs.js';
 import { obj } from './render/json.js';
+import { RecordShape } from './render/record.js';
 import { hessianEntries, type HessianOptions } from './commands/hessian.js';
 import { jacobianEntries, type JacobianOptions } from './commands/jacobian.js';
 import { hvpEntries, jvpEntries, vjpEntries, type ProductOptions } from './commands/jvp.js';
@@ -33,26 +35,36 @@ export async function hessianPlan(ctx: Context, expr: string | undefined, opts: 
   const n = graph.inputs.length;
   const m = wrt.length;
   const names = wrt.map((k) => graph.inputNames[k]!);
+  // Slots: the value, the gradient, then the Hessian row by row; CSV has the entries on and above the diagonal.
+  const shape = new RecordShape((slot) =>
+    obj(hessianEntries(
+      names,
+      slot({ csv: 'value' }),
+      names.map((a) => slot({ csv: `d/d${a}` })),
+      names.map((a, i) => names.map((b, j) => slot(j >= i ? { csv: `d2/d${a}d${b}` } : {}))),
+    )),
+  );
   const directions = wrt.map((k) => {
     const d = new Float64Array(n);
     d[k] = 1;
     return d;
   });
+  const none = new Float64Array(n);
   const grad = new Float64Array(n);
   const hv = new Float64Array(n);
   return {
     ...inputs,
     formula: lowered.source.text,
-    lines: pointByPoint(n, (x) => {
-      const hessian = wrt.map(() => new Array<number>(m).fill(0));
-      let value = m === 0 ? hvp(x, new Float64Array(n), grad, hv) : NaN;
+    csvHeader: shape.csvHeader,
+    lines: pointByPoint(shape, n, (x, row) => {
+      let value = m === 0 ? hvp(x, none, grad, hv) : NaN;
       // Column j is H·e_j; as in the single-point command, the entries above the diagonal are mirrored below it.
       for (let j = 0; j < m; j++) {
         value = hvp(x, directions[j]!, grad, hv);
-        for (let i = 0; i <= j; i++) hessian[i]![j] = hessian[j]![i] = hv[wrt[i]!]!;
+        for (let i = 0; i <= j; i++) row[1 + m + i * m + j] = row[1 + m + j * m + i] = hv[wrt[i]!]!;
       }
-      const gradient = wrt.map((k) => grad[k]!);
-      return { json: obj(hessianEntries(names, value, gradient, hessian)), finite: allFinite([value, ...gradient, ...hessian.flat()]) };
+      row[0] = value;
+      for (let i = 0; i < m; i++) row[1 + i] = grad[wrt[i]!]!;
     }),
   };
 }
@@ -66,18 +78,24 @@ export async function hvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const output = resolveSingleOutput(lowered, opts.of, 'hvp');
-  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
+  const names = graph.inputNames;
+  const { vector: d } = parseVector(opts.dir ?? [], '--dir', names, 'a variable of the formula', 'variables');
   const inputs = planInputs(ctx, lowered, [output.node], opts.at);
   const { hvp } = compileHvp(graph, output.node);
   const n = graph.inputs.length;
+  const shape = new RecordShape((slot) =>
+    obj(hvpEntries(names, slot({ csv: 'value' }), names.map((a) => slot({ csv: `d/d${a}` })), d, names.map((a) => slot({ csv: `hvp.${a}` })))),
+  );
   const grad = new Float64Array(n);
   const hv = new Float64Array(n);
   return {
     ...inputs,
     formula: lowered.source.text,
-    lines: pointByPoint(n, (x) => {
-      const value = hvp(x, d, grad, hv);
-      return { json: obj(hvpEntries(graph.inputNames, value, grad, d, hv)), finite: value - value === 0 && allFinite(grad) && allFinite(hv) };
+    csvHeader: shape.csvHeader,
+    lines: pointByPoint(shape, n, (x, row) => {
+      row[0] = hvp(x, d, grad, hv);
+      row.set(grad, 1);
+      row.set(hv, 1 + n);
     }),
   };
 }
@@ -88,7 +106,7 @@ export function jacobianPoints(ctx: Context, expr: string | undefined, opts: Bat
 }
 
 export async function jacobianPlan(ctx: Context, expr: string | undefined, opts: Batch<JacobianOptions>): Promise<BatchPlan> {
-  const mode = parseModeOption(opts.mode);
+  const requested = parseModeOption(opts.mode);
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
@@ -98,12 +116,22 @@ export async function jacobianPlan(ctx: Context, expr: string | undefined, opts:
   const mask = reaching(graph.nodes, nodes);
   const names = wrt.map((k) => graph.inputNames[k]!);
   const labels = outputs.map((o) => o.label);
+  const mode = requested === 'auto' ? chooseMode(wrt.length, nodes.length) : requested;
+  const shape = new RecordShape((slot) =>
+    obj(jacobianEntries(labels, names, labels.map((l) => slot({ csv: l })), labels.map((l) => names.map((a) => slot({ csv: `d${l}/d${a}` }))), mode)),
+  );
+  const m = nodes.length;
+  const w = wrt.length;
   return {
     ...inputs,
     formula: lowered.source.text,
-    lines: pointByPoint(graph.inputs.length, (x) => {
+    csvHeader: shape.csvHeader,
+    lines: pointByPoint(shape, graph.inputs.length, (x, row) => {
       const r = jacobianAt(graph, nodes, x, wrt, mode, mask);
-      return { json: obj(jacobianEntries(labels, names, r.values, r.jacobian, r.mode)), finite: allFinite(r.values) && allFinite(r.jacobian.flat()) };
+      for (let i = 0; i < m; i++) {
+        row[i] = r.values[i]!;
+        for (let j = 0; j < w; j++) row[m + i * w + j] = r.jacobian[i]![j]!;
+      }
     }),
   };
 }
@@ -122,12 +150,20 @@ export async function jvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const inputs = planInputs(ctx, lowered, nodes, opts.at);
   const mask = reaching(graph.nodes, nodes);
   const labels = outputs.map((o) => o.label);
+  const shape = new RecordShape((slot) =>
+    obj(jvpEntries(labels, graph.inputNames, labels.map((l) => slot({ csv: l })), d, labels.map((l) => slot({ csv: `jvp.${l}` })))),
+  );
+  const m = nodes.length;
   return {
     ...inputs,
     formula: lowered.source.text,
-    lines: pointByPoint(graph.inputs.length, (x) => {
+    csvHeader: shape.csvHeader,
+    lines: pointByPoint(shape, graph.inputs.length, (x, row) => {
       const r = jvpAt(graph, nodes, x, d, mask);
-      return { json: obj(jvpEntries(labels, graph.inputNames, r.values, d, r.jvp)), finite: allFinite(r.values) && allFinite(r.jvp) };
+      for (let i = 0; i < m; i++) {
+        row[i] = r.values[i]!;
+        row[m + i] = r.jvp[i]!;
+      }
     }),
   };
 }
@@ -143,16 +179,24 @@ export async function vjpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const outputs = resolveOutputs(lowered, opts.of);
   const nodes = outputs.map((o) => o.node);
   const labels = outputs.map((o) => o.label);
+  const names = graph.inputNames;
   const { vector: c } = parseVector(opts.cotangent ?? [], '--cotangent', labels, 'an output', 'outputs');
   const cotangent = Array.from(c);
   const inputs = planInputs(ctx, lowered, nodes, opts.at);
   const mask = reaching(graph.nodes, nodes);
+  const shape = new RecordShape((slot) =>
+    obj(vjpEntries(labels, names, labels.map((l) => slot({ csv: l })), c, names.map((a) => slot({ csv: `vjp.${a}` })))),
+  );
+  const m = nodes.length;
+  const n = names.length;
   return {
     ...inputs,
     formula: lowered.source.text,
-    lines: pointByPoint(graph.inputs.length, (x) => {
+    csvHeader: shape.csvHeader,
+    lines: pointByPoint(shape, n, (x, row) => {
       const r = vjpAt(graph, nodes, x, cotangent, mask);
-      return { json: obj(vjpEntries(labels, graph.inputNames, r.values, c, r.vjp)), finite: allFinite(r.values) && allFinite(r.vjp) };
+      for (let i = 0; i < m; i++) row[i] = r.values[i]!;
+      for (let k = 0; k < n; k++) row[m + k] = r.vjp[k]!;
     }),
   };
 }

@@ -2,12 +2,12 @@
 // points stream through in fixed-size blocks (bounded memory), and each point gives exactly one output line, in
 // input order: its result, or an error object in its place. It stops early and quietly when the reader of stdout
 // goes away (`| head -5`), and cleanly on Ctrl-C after writing every finished line. A command supplies a
-// BatchPlan, built once per run (graph, kernels, options), that turns a block of points into lines.
-// `adiff eval --points` is here too: the graph is compiled once into a value + gradient kernel (reverse mode),
-// or, with --mode forward, swept per point by the interpreter (one forward sweep per variable).
+// BatchPlan, built once per run (graph, kernels, options, the line's shape: render/record.ts), that turns a
+// block of points into lines. Past a few megabytes of input, runs of records go to worker threads (parallel.ts).
+// `adiff eval --points` is here too: the graph is compiled once into a value + gradient kernel per output
+// (reverse mode), or, with --mode forward, swept per point by the interpreter (one forward sweep per variable).
 import { compileKernels } from '../autodiff/compile.js';
-import { evaluate, linearize } from '../autodiff/evaluate.js';
-import { forwardSweep, unitDirection } from '../autodiff/forward.js';
+import { jacobianAt } from '../autodiff/jacobian.js';
 import type { Mode } from '../autodiff/gradient.js';
 import { reaching } from '../autodiff/graph.js';
 import type { Lowered } from '../autodiff/lower.js';
@@ -17,7 +17,9 @@ import type { Io, OutStream } from './io.js';
 import { collectAssignments, parseNameList, unusedBindings } from './options.js';
 import { countLines, parallelAfter, Pool, recordBoundary, threadCount, type Job, type JobResult } from './parallel.js';
 import { eachLine, PointParser, type Block, type InputFormat } from './points.js';
-import { stringify, type Json } from './render/json.js';
+import { resolveOutputs } from './outputs.js';
+import { obj, type Json } from './render/json.js';
+import { jsonNum, RecordShape } from './render/record.js';
 
 /** The options of --points that every command shares. */
 export interface PointsOptions {
@@ -31,6 +33,8 @@ export interface PointsOptions {
 export interface BatchOptions extends PointsOptions {
   at?: string[];
   wrt?: string;
+  /** The outputs (assigned names); without it, every bare expression, or the last assignment. */
+  of?: string;
   /** reverse (the compiled kernel, the default) or forward (the interpreter, one forward sweep per variable). */
   mode?: Mode;
   file?: string;
@@ -52,8 +56,8 @@ export interface BatchPlan {
   names: readonly string[];
   needed: readonly boolean[];
   defaults: ReadonlyMap<string, number>;
-  /** The CSV header's fields, when the command can write CSV (--format csv); else it writes NDJSON only. */
-  csvHeader?: string[];
+  /** The CSV header's fields (--format csv). */
+  csvHeader: string[];
   /** Pushes one line per point of the block onto `out`: its result, or `errorLine(block, i)` for a bad point. */
   lines(block: Block, format: OutputFormat, out: string[]): LineStats;
 }
@@ -73,33 +77,16 @@ export function planInputs(ctx: Context, lowered: Lowered, outputs: readonly num
 
 /**
  * `lines` for a command that evaluates one point at a time: `x` holds the point's values in input order (one
- * array, reused: the evaluator must not keep it) and the evaluator gives the point's JSON object, written as
- * one line, and whether every number in it is finite.
+ * array, reused: the evaluator must not keep it), and the evaluator writes the point's numbers into `row`, one
+ * per slot of the line's shape.
  */
-export function pointByPoint(inputCount: number, evaluatePoint: (x: Float64Array) => { json: Json; finite: boolean }): BatchPlan['lines'] {
+export function pointByPoint(shape: RecordShape, inputCount: number, evaluatePoint: (x: Float64Array, row: Float64Array) => void): BatchPlan['lines'] {
   const x = new Float64Array(inputCount);
-  return (block, _format, out) => {
-    let failed = 0;
-    let nonFinite = 0;
-    for (let i = 0; i < block.count; i++) {
-      if (block.errors[i] !== undefined) {
-        failed++;
-        out.push(errorLine(block, i));
-        continue;
-      }
+  return (block, format, out) =>
+    shapeLines(shape, block, format, out, (i, row) => {
       for (let k = 0; k < inputCount; k++) x[k] = block.columns[k]![i]!;
-      const r = evaluatePoint(x);
-      out.push(stringify(r.json) + '\n');
-      if (!r.finite) nonFinite++;
-    }
-    return { failed, nonFinite };
-  };
-}
-
-/** Whether every number is finite (for --strict). */
-export function allFinite(numbers: Iterable<number>): boolean {
-  for (const v of numbers) if (v - v !== 0) return false;
-  return true;
+      evaluatePoint(x, row);
+    });
 }
 
 /** The command's options as plain data for a worker thread (the formula comes as text; no file to read). */
@@ -156,79 +143,38 @@ export const EXIT_INTERRUPTED = 130;
 const BLOCK = 1024;
 const INTERRUPTED = Symbol('interrupted');
 
-/** A number for NDJSON: finite numbers as JSON numbers, the others as "NaN", "Infinity", "-Infinity". */
-const jsonNum = (v: number): string =>
-  v - v === 0 ? '' + v : v !== v ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
-/** A number for CSV: NaN, Infinity and -Infinity as words. */
-const csvNum = (v: number): string => '' + v;
 const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-/** What does not change from one output line to the next. */
-interface Layout {
-  /** Gradient components written, as input indices. */
-  wrt: number[];
-  /** Inputs written under "at" (those the output depends on), with their `"name":` pieces. */
-  atList: number[];
-  atPrefix: string[];
-  gradKeys: string[];
-  /** `{"expression":"...","at":{` and `,"mode":"reverse"}`: each line is shaped like the single-point eval --json object. */
-  open: string;
-  close: string;
-}
-
-/** One NDJSON line per point of the block (a result, or an error in its place), pushed onto `out`. */
-function ndjsonLines(layout: Layout, block: Block, value: Float64Array, gradient: Float64Array[], out: string[]): LineStats {
-  const { wrt, atList, atPrefix, gradKeys, open, close } = layout;
-  let failed = 0;
-  let nonFinite = 0;
-  for (let i = 0; i < block.count; i++) {
-    const error = block.errors[i];
-    if (error !== undefined) {
-      failed++;
-      out.push(errorLine(block, i));
-      continue;
-    }
-    const v = value[i]!;
-    let finite = v - v === 0;
-    let line = open;
-    for (let j = 0; j < atList.length; j++) {
-      const k = atList[j]!;
-      // A CSV field that is already a JSON number is written as it was read (formatting numbers is the costly part).
-      line += atPrefix[j] + (block.texts?.[k]![i] ?? jsonNum(block.columns[k]![i]!));
-    }
-    line += '},"value":' + jsonNum(v) + ',"gradient":{';
-    for (let j = 0; j < wrt.length; j++) {
-      const g = gradient[wrt[j]!]![i]!;
-      if (g - g !== 0) finite = false;
-      line += gradKeys[j] + jsonNum(g);
-    }
-    out.push(line + '}' + close + '\n');
-    if (!finite) nonFinite++;
-  }
-  return { failed, nonFinite };
-}
-
-/** One CSV row per point (value, then the gradient); a bad point's row is empty. */
-function csvLines(layout: Layout, block: Block, value: Float64Array, gradient: Float64Array[], out: string[]): LineStats {
-  const { wrt } = layout;
+/**
+ * One line per point of the block, shaped by `shape`, pushed onto `out`: `fill(i, row)` writes point i's numbers
+ * into `row` (one per slot); a bad point gets an error line (NDJSON) or an empty row (CSV) in its place.
+ * `echo[k]`, when not -1, is the input whose text (as read, where it is a valid JSON number) slot k writes:
+ * formatting numbers is the costly part, so the point's own coordinates are copied, not reformatted.
+ */
+export function shapeLines(shape: RecordShape, block: Block, format: OutputFormat, out: string[], fill: (i: number, row: Float64Array) => void, echo?: readonly number[]): LineStats {
+  const { pieces } = shape;
+  const row = new Float64Array(shape.slots.length);
+  const texts = echo && format === 'ndjson' ? block.texts : undefined;
   let failed = 0;
   let nonFinite = 0;
   for (let i = 0; i < block.count; i++) {
     if (block.errors[i] !== undefined) {
       failed++;
-      out.push(','.repeat(wrt.length) + '\n');
+      out.push(format === 'csv' ? shape.csvEmpty() : errorLine(block, i));
       continue;
     }
-    const v = value[i]!;
-    let finite = v - v === 0;
-    let line = csvNum(v);
-    for (let j = 0; j < wrt.length; j++) {
-      const g = gradient[wrt[j]!]![i]!;
-      if (g - g !== 0) finite = false;
-      line += ',' + csvNum(g);
+    fill(i, row);
+    if (!shape.finite(row)) nonFinite++;
+    if (format === 'csv') {
+      out.push(shape.csv(row));
+      continue;
     }
-    out.push(line + '\n');
-    if (!finite) nonFinite++;
+    let line = pieces[0]!;
+    for (let k = 0; k < row.length; k++) {
+      const e = texts ? echo![k]! : -1;
+      line += ((e >= 0 ? texts![e]![i] : undefined) ?? jsonNum(row[k]!)) + pieces[k + 1]!;
+    }
+    out.push(line);
   }
   return { failed, nonFinite };
 }
@@ -336,9 +282,6 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   }
 
   const plan = await makePlan();
-  if (format === 'csv' && plan.csvHeader === undefined) {
-    throw new AdiffError({ kind: 'usage', message: 'this command writes NDJSON only with --points', hint: 'leave out --format csv' });
-  }
   const source = await openPoints(io, opts.points);
   let bytes = 0;
   let interrupted = false;
@@ -427,7 +370,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   let rest = '';
   let lineNo = 1;
   try {
-    if (format === 'csv') await sink.write(plan.csvHeader!.map(csvField).join(',') + '\n');
+    if (format === 'csv') await sink.write(plan.csvHeader.map(csvField).join(',') + '\n');
     for await (const chunk of counted) {
       let text = rest + decoder.decode(chunk, { stream: true });
       if (pool) {
@@ -511,57 +454,88 @@ export function runBatch(ctx: Context, expr: string | undefined, opts: BatchOpti
   return runPoints(ctx, expr, opts, 'eval', () => runBatchPlan(ctx, expr, opts));
 }
 
-/** The plan of `adiff eval --points`: the compiled value + gradient kernel (or the interpreter in forward mode). */
+/**
+ * The plan of `adiff eval --points`: each output's value and gradient per point, lines shaped like the single-point
+ * `eval --json` object (one output; `--of u`: one named output; several outputs: values and gradients by output).
+ * Reverse mode runs one compiled value + gradient kernel per output over the block's columns; forward mode runs
+ * the interpreter point by point, exactly as the single-point `eval --mode forward`.
+ */
 export async function runBatchPlan(ctx: Context, expr: string | undefined, opts: BatchOptions): Promise<BatchPlan> {
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
-  const output = lowered.output.node;
   const mode = opts.mode ?? 'reverse';
-  const inputs = planInputs(ctx, lowered, [output], opts.at);
+  const several = opts.of !== undefined || lowered.expressions.length > 1;
+  const outputs = several ? resolveOutputs(lowered, opts.of) : [{ node: lowered.output.node, label: lowered.output.name ?? 'f' }];
+  const nodes = outputs.map((o) => o.node);
+  const inputs = planInputs(ctx, lowered, nodes, opts.at);
   const names = graph.inputNames;
   const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, names) : graph.inputs.map((_, k) => k);
-
-  // Per-point output pieces that do not change: keys are JSON-encoded once.
   const atList = names.map((_, k) => k).filter((k) => inputs.needed[k]);
-  const layout: Layout = {
-    wrt,
-    atList,
-    atPrefix: atList.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
-    gradKeys: wrt.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(names[k]!)}:`),
-    open: `{"expression":${JSON.stringify(lowered.source.text)},"at":{`,
-    close: `,"mode":"${mode}"}`,
-  };
-  const value = new Float64Array(BLOCK);
-  const gradient = names.map(() => new Float64Array(BLOCK));
+  const m = outputs.length;
+  const w = wrt.length;
+  const labels = outputs.map((o) => o.label);
 
-  // Reverse mode: the compiled kernel over the block's columns. Forward mode: the interpreter, point by point,
-  // exactly as the single-point `eval --mode forward` (one forward sweep per variable over the same graph).
+  // The line: at (the point), then the values, then the gradients, in the single-point object's order.
+  const shape = new RecordShape((slot) => {
+    const at = obj(atList.map((k) => [names[k]!, slot({ input: true })]));
+    if (!several || (m === 1 && opts.of !== undefined)) {
+      const entries: [string, Json][] = [['expression', lowered.source.text], ['at', at]];
+      if (several) entries.push(['output', labels[0]!]);
+      entries.push(['value', slot({ csv: 'value' })]);
+      entries.push(['gradient', obj(wrt.map((k) => [names[k]!, slot({ csv: `d/d${names[k]}` })]))]);
+      entries.push(['mode', mode]);
+      return obj(entries);
+    }
+    const values = labels.map((l) => slot({ csv: l }));
+    const gradients = labels.map((l) => obj(wrt.map((k) => [names[k]!, slot({ csv: `d${l}/d${names[k]}` })])));
+    return obj([
+      ['expression', lowered.source.text],
+      ['at', at],
+      ['outputs', labels],
+      ['values', obj(labels.map((l, o) => [l, values[o]!]))],
+      ['gradients', obj(labels.map((l, o) => [l, gradients[o]!]))],
+      ['mode', mode],
+    ]);
+  });
+  const echo = shape.slots.map((_, k) => (k < atList.length ? atList[k]! : -1));
+
+  // value[o][i] and gradient[o][k][i] for the points of a block.
+  const value = outputs.map(() => new Float64Array(BLOCK));
+  const gradient = outputs.map(() => names.map(() => new Float64Array(BLOCK)));
   let compute: (block: Block) => void;
   if (mode === 'reverse') {
-    const kernels = compileKernels(graph, output);
-    compute = (block) => kernels.gradientColumns(block.columns, block.count, value, gradient);
+    const kernels = nodes.map((node) => compileKernels(graph, node));
+    compute = (block) => kernels.forEach((k, o) => k.gradientColumns(block.columns, block.count, value[o]!, gradient[o]!));
   } else {
-    const mask = reaching(graph.nodes, [output]);
-    const directions = wrt.map((k) => unitDirection(graph, k));
+    const mask = reaching(graph.nodes, nodes);
     const x = new Float64Array(names.length);
     compute = (block) => {
       for (let i = 0; i < block.count; i++) {
         if (block.errors[i] !== undefined) continue;
         for (let k = 0; k < x.length; k++) x[k] = block.columns[k]![i]!;
-        const values = evaluate(graph, x, mask);
-        const partials = linearize(graph, values, mask);
-        value[i] = values[output]!;
-        wrt.forEach((k, j) => (gradient[k]![i] = forwardSweep(graph, partials, directions[j]!, mask)[output]!));
+        const r = jacobianAt(graph, nodes, x, wrt, 'forward', mask);
+        for (let o = 0; o < m; o++) {
+          value[o]![i] = r.values[o]!;
+          wrt.forEach((k, j) => (gradient[o]![k]![i] = r.jacobian[o]![j]!));
+        }
       }
     };
   }
+  const a = atList.length;
   return {
     ...inputs,
     formula: lowered.source.text,
-    csvHeader: ['value', ...wrt.map((k) => `d/d${names[k]}`)],
+    csvHeader: shape.csvHeader,
     lines(block, format, out) {
       compute(block);
-      return format === 'csv' ? csvLines(layout, block, value, gradient, out) : ndjsonLines(layout, block, value, gradient, out);
+      return shapeLines(shape, block, format, out, (i, row) => {
+        for (let j = 0; j < a; j++) row[j] = block.columns[atList[j]!]![i]!;
+        for (let o = 0; o < m; o++) {
+          row[a + o] = value[o]![i]!;
+          const g = gradient[o]!;
+          for (let j = 0; j < w; j++) row[a + m + o * w + j] = g[wrt[j]!]![i]!;
+        }
+      }, echo);
     },
   };
 }

@@ -18,8 +18,9 @@ export interface HessianOptions extends CommonOptions {
   wrt?: string;
 }
 
-/** The results of the --json object (with --points, each point's line has this shape). */
-export function hessianEntries(names: readonly string[], value: number, gradient: readonly number[], hessian: readonly (readonly number[])[]): [string, Json][] {
+/** The results of the --json object (with --points, each point's line has this shape: the entries are numbers, or
+ * slots of a line's shape, render/record.ts). */
+export function hessianEntries(names: readonly string[], value: Json, gradient: readonly Json[], hessian: readonly (readonly Json[])[]): [string, Json][] {
   return [
     ['value', value],
     ['gradient', obj(names.map((n, i) => [n, gradient[i]!]))],

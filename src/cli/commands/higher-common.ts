@@ -42,7 +42,8 @@ export function pointCommand(program: Command, name: string, description: string
   if (options.points) {
     cmd
       .option('--points <file>', 'at every point of a CSV or NDJSON file (- for standard input): one NDJSON line per point, shaped like --json')
-      .option('--input-format <format>', 'with --points: csv or ndjson (detected from the content by default)');
+      .option('--input-format <format>', 'with --points: csv or ndjson (detected from the content by default)')
+      .option('--format <format>', 'with --points: ndjson (default) or csv output (one column per number)');
   }
   cmd
     .addOption(colorOption())

@@ -16,8 +16,9 @@ export interface JacobianOptions extends CommonOptions {
   mode?: string;
 }
 
-/** The results of the --json object (with --points, each point's line has this shape). */
-export function jacobianEntries(labels: readonly string[], names: readonly string[], values: readonly number[], jacobian: readonly (readonly number[])[], mode: string): [string, Json][] {
+/** The results of the --json object (with --points, each point's line has this shape: the entries are numbers, or
+ * slots of a line's shape, render/record.ts). */
+export function jacobianEntries(labels: readonly string[], names: readonly string[], values: readonly Json[], jacobian: readonly (readonly Json[])[], mode: string): [string, Json][] {
   return [
     ['outputs', [...labels]],
     ['values', obj(labels.map((l, i) => [l, values[i]!]))],

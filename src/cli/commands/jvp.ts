@@ -19,7 +19,8 @@ export interface ProductOptions extends CommonOptions {
 }
 
 /** The results of each command's --json object (with --points, each point's line has this shape). */
-export function jvpEntries(labels: readonly string[], inputNames: readonly string[], values: readonly number[], d: ArrayLike<number>, jvp: readonly number[]): [string, Json][] {
+/** The JSON of one point (numbers, or slots for a --points line: render/record.ts); likewise vjpEntries and hvpEntries. */
+export function jvpEntries(labels: readonly string[], inputNames: readonly string[], values: readonly Json[], d: ArrayLike<number>, jvp: readonly Json[]): [string, Json][] {
   return [
     ['values', obj(labels.map((l, i) => [l, values[i]!]))],
     ['dir', obj(inputNames.map((n, i) => [n, d[i]!]))],
@@ -27,7 +28,7 @@ export function jvpEntries(labels: readonly string[], inputNames: readonly strin
   ];
 }
 
-export function vjpEntries(labels: readonly string[], inputNames: readonly string[], values: readonly number[], c: ArrayLike<number>, vjp: ArrayLike<number>): [string, Json][] {
+export function vjpEntries(labels: readonly string[], inputNames: readonly string[], values: readonly Json[], c: ArrayLike<number>, vjp: ArrayLike<Json>): [string, Json][] {
   return [
     ['values', obj(labels.map((l, i) => [l, values[i]!]))],
     ['cotangent', obj(labels.map((l, i) => [l, c[i]!]))],
@@ -35,7 +36,7 @@ export function vjpEntries(labels: readonly string[], inputNames: readonly strin
   ];
 }
 
-export function hvpEntries(inputNames: readonly string[], value: number, gradient: ArrayLike<number>, d: ArrayLike<number>, hvp: ArrayLike<number>): [string, Json][] {
+export function hvpEntries(inputNames: readonly string[], value: Json, gradient: ArrayLike<Json>, d: ArrayLike<number>, hvp: ArrayLike<Json>): [string, Json][] {
   return [
     ['value', value],
     ['gradient', obj(inputNames.map((n, i) => [n, gradient[i]!]))],
