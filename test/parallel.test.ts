@@ -124,3 +124,25 @@ describe('the workers really run', () => {
     expect(many - one, `${one} threads against ${many}`).toBeGreaterThanOrEqual(2);
   }, 30000);
 });
+
+describe('Ctrl-C on several threads', () => {
+  it('exits 130 having written every line it finished, whole and in order', async () => {
+    const child = spawn(process.execPath, [bin, 'eval', 'x1*x2', '--points', '-'], { env: { ...process.env, ...MANY }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const rows = ['x1,x2'];
+    for (let i = 0; i < 30000; i++) rows.push(`${i},2`);
+    child.stdin.write(rows.join('\n') + '\n'); // the stream stays open: adiff waits for more
+    while (stdout.split('\n').length < 20000) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(130);
+    const lines = stdout.split('\n');
+    expect(lines.pop()).toBe(''); // ends with a whole line
+    lines.forEach((l, i) => expect(JSON.parse(l).value).toBe(2 * i));
+    expect(stderr).toBe(`adiff: interrupted after ${lines.length} points\n`);
+  }, 30000);
+});

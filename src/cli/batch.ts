@@ -332,7 +332,10 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   const threads = threadCount(io.env);
   const after = parallelAfter(io.env);
   let pool: Pool | undefined;
-  const inFlight: Promise<JobResult>[] = [];
+  // Jobs on the threads, oldest first: each settles once its lines are written. Lines are written as soon as
+  // they and every line before them are ready (not when the next input comes), by a chain of writes in order.
+  const inFlight: Promise<void>[] = [];
+  let written: Promise<void> = Promise.resolve();
   const reportCsvErrors = (messages: Iterable<string>) => {
     for (const message of messages) ctx.report({ severity: 'error', kind: 'input', message });
   };
@@ -355,15 +358,21 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
     await sink.write(lines.join(''));
     progress?.update(done, bytes);
   };
-  /** Writes the oldest job's lines (multi-threaded path). */
-  const emitJob = async () => {
-    const r = await inFlight.shift()!;
-    failed += r.failed;
-    nonFinite += r.nonFinite;
-    if (format === 'csv') reportCsvErrors(r.reports);
-    done += r.count;
-    await sink.write(r.out);
-    progress?.update(done, bytes);
+  /** Hands a run of records to the threads; its lines are written after those of the runs before it. */
+  const submit = (text: string, first: number, last: boolean) => {
+    const result = pool!.submit(text, first, last, (job) => runJob(plan, parser, format, source.label, job));
+    written = written.then(async () => {
+      const r = await result;
+      if (sink.closed) return;
+      failed += r.failed;
+      nonFinite += r.nonFinite;
+      if (format === 'csv') reportCsvErrors(r.reports);
+      done += r.count;
+      await sink.write(r.out);
+      progress?.update(done, bytes);
+    });
+    written.catch(() => {}); // a failure is thrown where the chain is awaited, not as an unhandled rejection
+    inFlight.push(written);
   };
 
   const decoder = new TextDecoder('utf-8'); // drops a BOM; invalid bytes become U+FFFD and that point fails
@@ -377,12 +386,12 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
         const cut = recordBoundary(text, parser.format === 'csv');
         if (cut > 0) {
           const run = text.slice(0, cut);
-          inFlight.push(pool.submit(run, lineNo, false, (job) => runJob(plan, parser, format, source.label, job)));
+          submit(run, lineNo, false);
           lineNo += countLines(run);
           text = text.slice(cut);
         }
         rest = text;
-        while (inFlight.length > 0 && (inFlight.length >= 3 * threads || sink.closed || interrupted)) await emitJob();
+        while (inFlight.length >= 3 * threads) await inFlight.shift(); // bounded memory: wait for the oldest
       } else {
         // Lines are split in a plain loop, a block at a time; a partial block goes out at the end of each chunk,
         // so points piped in slowly are answered as they come.
@@ -417,7 +426,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
     if (!sink.closed && !interrupted) {
       rest += decoder.decode();
       if (pool) {
-        if (rest !== '') inFlight.push(pool.submit(rest, lineNo, true, (job) => runJob(plan, parser, format, source.label, job)));
+        if (rest !== '') submit(rest, lineNo, true);
       } else {
         if (rest !== '') parser.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, lineNo);
         if (parser.full()) await emitBlock();
@@ -426,11 +435,11 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
         if (block.count > 0) await emitBlock();
       }
     }
-    while (inFlight.length > 0 && !sink.closed) await emitJob();
+    await written; // every job's lines (after Ctrl-C too: the lines finished so far)
   } catch (e) {
     if (e !== INTERRUPTED) throw e;
+    await written.catch(() => {}); // Ctrl-C while reading: the lines of the runs already handed out
   } finally {
-    inFlight.length = 0;
     await pool?.close();
     stopListening?.();
     sink.dispose();
