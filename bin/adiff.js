@@ -19,7 +19,8 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new Script(readFileSync(bundle, 'utf8'), { filename: bundle, cachedData });
+// The bundle is ASCII (scripts/bundle.mjs checks), so Latin-1 decoding gives the same text, without UTF-8 decoding.
+const script = new Script(readFileSync(bundle, 'latin1'), { filename: bundle, cachedData });
 const cli = { exports: {} };
 // The bundle's `require` resolves relative paths from the bundle's own directory.
 script.runInThisContext()(createRequire(bundle), cli, cli.exports);

@@ -119,13 +119,16 @@ await build({
   define: { ADIFF_VERSION: JSON.stringify(pkg.version) },
   // main.ts reads package.json through import.meta.url only when ADIFF_VERSION is not defined (the tsc build).
   logOverride: { 'empty-import-meta': 'silent' },
+  // ASCII only (non-ASCII characters escaped), so that bin/adiff.js can read the bundle as Latin-1.
+  charset: 'ascii',
   plugins: [lazyPlugin, chalkDetectionPlugin, chevrotainLexerPlugin],
   banner: { js: '(function (require, module, exports) {' },
   footer: { js: '})' },
 });
 
 // The code cache: compile the bundle exactly as bin/adiff.js does, run typical commands, then serialize.
-const source = readFileSync(bundlePath, 'utf8');
+const source = readFileSync(bundlePath, 'latin1');
+if (!/^[\x00-\x7f]*$/.test(source)) throw new Error(`scripts/bundle.mjs: ${bundlePath} is not ASCII; bin/adiff.js reads it as Latin-1`);
 const script = new Script(source, { filename: new URL(`../${bundlePath}`, import.meta.url).pathname });
 const mod = { exports: {} };
 script.runInThisContext()(createRequire(import.meta.url), mod, mod.exports);
