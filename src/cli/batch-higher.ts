@@ -3,11 +3,12 @@
 // entries functions build both), or CSV (--format csv) with one column per number. Everything that does not
 // change from point to point (the graph, the outputs, --wrt, --dir, --cotangent, the compiled kernel, the
 // effective subgraph, the line's shape) is settled once per run; the streaming is batch.ts's `runPoints`.
-// hessian and hvp run the compiled forward-over-reverse kernel of compile.ts (a Hessian is one H·v per
-// variable); jacobian, jvp and vjp run the interpreter's sweeps over the graph, exactly as a single point does.
+// Every command runs a compiled kernel, which gives the interpreter's numbers bit for bit: hessian and hvp the
+// forward-over-reverse kernel of compile.ts (a Hessian is one H·v per variable), jacobian, jvp and vjp the
+// multi-output kernels of compile-products.ts (a Jacobian is one kernel of sweeps, in the mode the single-point
+// command would choose).
 import { compileHvp } from '../autodiff/compile.js';
-import { reaching } from '../autodiff/graph.js';
-import { chooseMode, jacobianAt, jvpAt, vjpAt } from '../autodiff/jacobian.js';
+import { compileJacobian, compileJvp, compileVjp } from '../autodiff/compile-products.js';
 import { planInputs, pointByPoint, runPoints, type BatchPlan, type PointsOptions } from './batch.js';
 import type { Context } from './context.js';
 import { parseNameList } from './options.js';
@@ -100,7 +101,7 @@ export async function hvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   };
 }
 
-/** `adiff jacobian --points`: the Jacobian per point, by the sweeps the single-point command would run. */
+/** `adiff jacobian --points`: the Jacobian per point, by a compiled kernel of the sweeps the single-point command would run. */
 export function jacobianPoints(ctx: Context, expr: string | undefined, opts: Batch<JacobianOptions>): Promise<number> {
   return runPoints(ctx, expr, opts, 'jacobian', () => jacobianPlan(ctx, expr, opts));
 }
@@ -113,30 +114,28 @@ export async function jacobianPlan(ctx: Context, expr: string | undefined, opts:
   const nodes = outputs.map((o) => o.node);
   const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
   const inputs = planInputs(ctx, lowered, nodes, opts.at);
-  const mask = reaching(graph.nodes, nodes);
   const names = wrt.map((k) => graph.inputNames[k]!);
   const labels = outputs.map((o) => o.label);
-  const mode = requested === 'auto' ? chooseMode(wrt.length, nodes.length) : requested;
+  const { jacobian, mode } = compileJacobian(graph, nodes, wrt, requested);
   const shape = new RecordShape((slot) =>
     obj(jacobianEntries(labels, names, labels.map((l) => slot({ csv: l })), labels.map((l) => names.map((a) => slot({ csv: `d${l}/d${a}` }))), mode)),
   );
   const m = nodes.length;
-  const w = wrt.length;
+  const values = new Float64Array(m);
+  const jac = new Float64Array(m * wrt.length);
   return {
     ...inputs,
     formula: lowered.source.text,
     csvHeader: shape.csvHeader,
     lines: pointByPoint(shape, graph.inputs.length, (x, row) => {
-      const r = jacobianAt(graph, nodes, x, wrt, mode, mask);
-      for (let i = 0; i < m; i++) {
-        row[i] = r.values[i]!;
-        for (let j = 0; j < w; j++) row[m + i * w + j] = r.jacobian[i]![j]!;
-      }
+      jacobian(x, values, jac); // the slots are the values, then J row by row: the kernel's layout
+      row.set(values);
+      row.set(jac, m);
     }),
   };
 }
 
-/** `adiff jvp --points`: J·d per point for one direction d (one forward sweep each). */
+/** `adiff jvp --points`: J·d per point for one direction d (a compiled forward sweep). */
 export function jvpPoints(ctx: Context, expr: string | undefined, opts: Batch<ProductOptions>): Promise<number> {
   return runPoints(ctx, expr, opts, 'jvp', () => jvpPlan(ctx, expr, opts));
 }
@@ -148,27 +147,27 @@ export async function jvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const nodes = outputs.map((o) => o.node);
   const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
   const inputs = planInputs(ctx, lowered, nodes, opts.at);
-  const mask = reaching(graph.nodes, nodes);
   const labels = outputs.map((o) => o.label);
+  const { jvp } = compileJvp(graph, nodes);
   const shape = new RecordShape((slot) =>
     obj(jvpEntries(labels, graph.inputNames, labels.map((l) => slot({ csv: l })), d, labels.map((l) => slot({ csv: `jvp.${l}` })))),
   );
   const m = nodes.length;
+  const values = new Float64Array(m);
+  const out = new Float64Array(m);
   return {
     ...inputs,
     formula: lowered.source.text,
     csvHeader: shape.csvHeader,
     lines: pointByPoint(shape, graph.inputs.length, (x, row) => {
-      const r = jvpAt(graph, nodes, x, d, mask);
-      for (let i = 0; i < m; i++) {
-        row[i] = r.values[i]!;
-        row[m + i] = r.jvp[i]!;
-      }
+      jvp(x, d, values, out);
+      row.set(values);
+      row.set(out, m);
     }),
   };
 }
 
-/** `adiff vjp --points`: cᵀ·J per point for one cotangent c (one reverse sweep each). */
+/** `adiff vjp --points`: cᵀ·J per point for one cotangent c (a compiled reverse sweep). */
 export function vjpPoints(ctx: Context, expr: string | undefined, opts: Batch<ProductOptions>): Promise<number> {
   return runPoints(ctx, expr, opts, 'vjp', () => vjpPlan(ctx, expr, opts));
 }
@@ -181,22 +180,23 @@ export async function vjpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const labels = outputs.map((o) => o.label);
   const names = graph.inputNames;
   const { vector: c } = parseVector(opts.cotangent ?? [], '--cotangent', labels, 'an output', 'outputs');
-  const cotangent = Array.from(c);
   const inputs = planInputs(ctx, lowered, nodes, opts.at);
-  const mask = reaching(graph.nodes, nodes);
+  const { vjp } = compileVjp(graph, nodes);
   const shape = new RecordShape((slot) =>
     obj(vjpEntries(labels, names, labels.map((l) => slot({ csv: l })), c, names.map((a) => slot({ csv: `vjp.${a}` })))),
   );
   const m = nodes.length;
   const n = names.length;
+  const values = new Float64Array(m);
+  const out = new Float64Array(n);
   return {
     ...inputs,
     formula: lowered.source.text,
     csvHeader: shape.csvHeader,
     lines: pointByPoint(shape, n, (x, row) => {
-      const r = vjpAt(graph, nodes, x, cotangent, mask);
-      for (let i = 0; i < m; i++) row[i] = r.values[i]!;
-      for (let k = 0; k < n; k++) row[m + k] = r.vjp[k]!;
+      vjp(x, c, values, out);
+      row.set(values);
+      row.set(out, m);
     }),
   };
 }

@@ -5,9 +5,9 @@
 // BatchPlan, built once per run (graph, kernels, options, the line's shape: render/record.ts), that turns a
 // block of points into lines. Past a few megabytes of input, runs of records go to worker threads (parallel.ts).
 // `adiff eval --points` is here too: the graph is compiled once into a value + gradient kernel per output
-// (reverse mode), or, with --mode forward, swept per point by the interpreter (one forward sweep per variable).
+// (reverse mode), or, with --mode forward, into a kernel of forward sweeps (one per variable).
 import { compileKernels } from '../autodiff/compile.js';
-import { jacobianAt } from '../autodiff/jacobian.js';
+import { compileJacobian } from '../autodiff/compile-products.js';
 import type { Mode } from '../autodiff/gradient.js';
 import { reaching } from '../autodiff/graph.js';
 import type { Lowered } from '../autodiff/lower.js';
@@ -35,7 +35,7 @@ export interface BatchOptions extends PointsOptions {
   wrt?: string;
   /** The outputs (assigned names); without it, every bare expression, or the last assignment. */
   of?: string;
-  /** reverse (the compiled kernel, the default) or forward (the interpreter, one forward sweep per variable). */
+  /** reverse (a value + gradient kernel per output, the default) or forward (a kernel of one forward sweep per variable). */
   mode?: Mode;
   file?: string;
 }
@@ -466,8 +466,8 @@ export function runBatch(ctx: Context, expr: string | undefined, opts: BatchOpti
 /**
  * The plan of `adiff eval --points`: each output's value and gradient per point, lines shaped like the single-point
  * `eval --json` object (one output; `--of u`: one named output; several outputs: values and gradients by output).
- * Reverse mode runs one compiled value + gradient kernel per output over the block's columns; forward mode runs
- * the interpreter point by point, exactly as the single-point `eval --mode forward`.
+ * Reverse mode runs one compiled value + gradient kernel per output over the block's columns; forward mode a
+ * compiled kernel of forward sweeps per point. Both give the interpreter's numbers bit for bit.
  */
 export async function runBatchPlan(ctx: Context, expr: string | undefined, opts: BatchOptions): Promise<BatchPlan> {
   const lowered = await ctx.load(expr, opts.file);
@@ -516,16 +516,19 @@ export async function runBatchPlan(ctx: Context, expr: string | undefined, opts:
     const kernels = nodes.map((node) => compileKernels(graph, node));
     compute = (block) => kernels.forEach((k, o) => k.gradientColumns(block.columns, block.count, value[o]!, gradient[o]!));
   } else {
-    const mask = reaching(graph.nodes, nodes);
+    // Forward mode: one compiled kernel of forward sweeps (one per variable), as `eval --mode forward` sweeps.
+    const { jacobian } = compileJacobian(graph, nodes, wrt, 'forward');
     const x = new Float64Array(names.length);
+    const values = new Float64Array(m);
+    const jac = new Float64Array(m * w);
     compute = (block) => {
       for (let i = 0; i < block.count; i++) {
         if (block.errors[i] !== undefined) continue;
         for (let k = 0; k < x.length; k++) x[k] = block.columns[k]![i]!;
-        const r = jacobianAt(graph, nodes, x, wrt, 'forward', mask);
+        jacobian(x, values, jac);
         for (let o = 0; o < m; o++) {
-          value[o]![i] = r.values[o]!;
-          wrt.forEach((k, j) => (gradient[o]![k]![i] = r.jacobian[o]![j]!));
+          value[o]![i] = values[o]!;
+          for (let j = 0; j < w; j++) gradient[o]![wrt[j]!]![i] = jac[o * w + j]!;
         }
       }
     };
