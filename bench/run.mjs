@@ -17,6 +17,10 @@ const bin = join(here, '..', 'bin', 'adiff.js');
 const quick = process.argv.includes('--quick');
 const full = process.argv.includes('--full');
 const REPS = quick ? 3 : 7;
+// `--only kernels|e2e|memory|startup|scale` runs one section.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+const want = (section) => only === undefined || only === section;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -131,10 +135,12 @@ const cases = [
 ];
 
 console.log(`adiff benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${REPS} repetitions, medians\n`);
-console.log('## In memory: value + full gradient over Float64Array columns\n');
-console.log('| expression | points | hand-written | adiff compiled | adiff / hand | mathjs | mathjs / adiff | adiff gradient / value |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const c of cases) {
+if (want('kernels')) {
+  console.log('## In memory: value + full gradient over Float64Array columns\n');
+  console.log('| expression | points | hand-written | adiff compiled | adiff / hand | mathjs | mathjs / adiff | adiff gradient / value |');
+  console.log('|---|---|---|---|---|---|---|---|');
+}
+for (const c of want('kernels') ? cases : []) {
   const t0 = performance.now();
   const f = compile(c.text);
   const compileMs = performance.now() - t0;
@@ -225,23 +231,32 @@ async function writeCsv(path, count) {
   await new Promise((r) => out.end(r));
 }
 
-console.log('\n## End to end: `adiff eval E1 --points big.csv > out.ndjson`\n');
-const million = quick ? 1e5 : 1e6;
-const big = join(dir, 'big.csv');
-await writeCsv(big, million);
-const e2e = raceCommands(
-  {
-    floor: `node ${join(here, 'io-floor.mjs')} ${big} > ${dir}/floor.ndjson`,
-    adiff: `node ${bin} eval "ln(x1)+x1*x2-sin(x2)" --points ${big} > ${dir}/out.ndjson`,
-  },
-  quick ? 1 : 3,
-);
-const kb = (x) => (x === undefined ? 'n/a' : `${fmt(x / 1024)} MB`);
-console.log('| run | points | time | peak RSS | ratio to the I/O floor |');
-console.log('|---|---|---|---|---|');
-console.log(`| plain read-CSV-write-NDJSON script (I/O floor) | ${fmt(million)} | ${fmt(e2e.floor.ms / 1000)} s | ${kb(e2e.floor.rss)} | 1 |`);
-console.log(`| adiff eval --points (value + gradient) | ${fmt(million)} | ${fmt(e2e.adiff.ms / 1000)} s | ${kb(e2e.adiff.rss)} | ${fmt(e2e.adiff.ms / e2e.floor.ms)}x |`);
+if (want('e2e')) {
+  console.log('\n## End to end: `adiff eval E1 --points big.csv > out.ndjson`\n');
+  const million = quick ? 1e5 : 1e6;
+  const big = join(dir, 'big.csv');
+  await writeCsv(big, million);
+  const adiffE1 = `node ${bin} eval "ln(x1)+x1*x2-sin(x2)" --points ${big} > ${dir}/out.ndjson`;
+  const e2e = raceCommands(
+    {
+      floor: `node ${join(here, 'io-floor.mjs')} ${big} > ${dir}/floor.ndjson`,
+      floorChunks: `node ${join(here, 'io-floor-chunks.mjs')} ${big} > ${dir}/floor2.ndjson`,
+      adiff: adiffE1,
+      adiffOne: `ADIFF_THREADS=1 ${adiffE1}`,
+    },
+    quick ? 1 : 3,
+  );
+  const kb = (x) => (x === undefined ? 'n/a' : `${fmt(x / 1024)} MB`);
+  const row = (name, r) => console.log(`| ${name} | ${fmt(million)} | ${fmt(r.ms / 1000)} s | ${kb(r.rss)} | ${fmt(r.ms / e2e.floor.ms)}x | ${fmt(r.ms / e2e.floorChunks.ms)}x |`);
+  console.log(`| run | points | time | peak RSS | ratio to the readline floor | ratio to the chunked floor |`);
+  console.log('|---|---|---|---|---|---|');
+  row('plain read-CSV-write-NDJSON script, readline (I/O floor)', e2e.floor);
+  row('the same, reading chunks without readline', e2e.floorChunks);
+  row(`adiff eval --points (value + gradient; ${cpus().length} threads)`, e2e.adiff);
+  row('adiff eval --points, ADIFF_THREADS=1', e2e.adiffOne);
+}
 
+if (want('memory')) {
 console.log('\n## Memory does not grow with the number of points (points generated into a pipe, output to /dev/null)\n');
 const gen = join(dir, 'gen.mjs');
 writeFileSync(gen, `let n = Number(process.argv[2]); process.stdout.write('x1,x2\\n');
@@ -261,7 +276,10 @@ for (const size of sizes) {
   console.log(`| ${fmt(size)} | ${fmt(ms / 1000)} s | ${kb(rss)} |`);
 }
 
+}
+
 // ---------------------------------------------------------------------------------------------------------
+if (want('startup')) {
 console.log('\n## Start-up: one point as a whole process\n');
 // A one-shot mathjs script (written next to this file, so that it resolves mathjs from this package).
 const mathjsScript = join(here, '.mathjs-one.mjs');
@@ -284,7 +302,10 @@ console.log(`| node -e 0 | ${fmt(st.node.ms)} ms | 1 |`);
 console.log(`| adiff eval E1 --at x1=2,x2=5 | ${fmt(st.adiff.ms)} ms | ${fmt(st.adiff.ms / st.node.ms)}x |`);
 console.log(`| mathjs one-shot (value + 2 derivatives) | ${fmt(st.mathjs.ms)} ms | ${fmt(st.mathjs.ms / st.node.ms)}x |`);
 
+}
+
 // ---------------------------------------------------------------------------------------------------------
+if (want('scale')) {
 console.log('\n## Scale: parse + lower + gradient (interpreter) and compile, per graph node\n');
 console.log('| program | nodes | parse | lower | gradient | compile (codegen + new Function) | total per node | heap per node |');
 console.log('|---|---|---|---|---|---|---|---|');
@@ -323,3 +344,4 @@ const sumFile = join(dir, 'sum.txt');
 writeFileSync(sumFile, termSum(100000));
 const fromFile = raceCommands({ file: `node ${bin} eval --file ${sumFile} --at x=0.3,y=0.1 --json > /dev/null` }, 1);
 console.log(`\nA 100,000-term sum (${fmt(termSum(100000).length / 1e6)} MB of text) read with --file: ${fmt(fromFile.file.ms / 1000)} s for the whole process, peak RSS ${kb(fromFile.file.rss)}.`);
+}

@@ -332,6 +332,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   const threads = threadCount(io.env);
   const after = parallelAfter(io.env);
   let pool: Pool | undefined;
+  let triedPool = false;
   // Jobs on the threads, oldest first: each settles once its lines are written. Lines are written as soon as
   // they and every line before them are ready (not when the next input comes), by a chain of writes in order.
   const inFlight: Promise<void>[] = [];
@@ -408,8 +409,9 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
         }
         rest = text;
         if (block.count > 0) await emitBlock();
-        const state = threads > 1 && bytes >= after ? parser.state() : undefined;
+        const state = threads > 1 && bytes >= after && !triedPool ? parser.state() : undefined;
         if (state) {
+          triedPool = true; // once: only the bundled CLI has workers
           pool = Pool.start(threads, {
             spec: { command, formula: plan.formula, opts: plainOptions(opts) },
             names: plan.names,
