@@ -2,9 +2,11 @@
 // other builds of adiff side by side (e.g. a copy of the previous build's bin/ and dist/), in interleaved runs so
 // that the machine's load hits every command alike. Prints medians, quartiles and ratios to `node -e 0`.
 //
-// Usage: node bench/startup.mjs [--runs 41] [--stdout pipe|null|file] [label=path/to/bin/adiff.js ...]
+// Usage: node bench/startup.mjs [--runs 41] [--stdout pipe|null|file] [--cpu] [label=path/to/bin/adiff.js ...]
 //   --stdout pipe: stdout is a pipe read by this script (as in `adiff ... | cat`; Node builds a pipe stream);
 //   --stdout null: stdout is /dev/null (as hyperfine does); --stdout file: a regular file.
+//   --cpu: measure each process's CPU time (user + system, from bash's `times`, in ms) instead of its wall time:
+//   less sensitive to a loaded machine, which stretches wall times unevenly.
 //   Without labels, it runs this checkout's bin/adiff.js as `adiff`. Run `npm run build` first.
 //   Every adiff run's output is checked against the first one's (a broken build must not look fast).
 import { spawnSync } from 'node:child_process';
@@ -17,11 +19,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 let runs = 41;
 let stdoutMode = 'pipe';
+let cpu = false;
 const bins = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--runs') runs = Number(args[++i]);
   else if (a === '--stdout') stdoutMode = args[++i];
+  else if (a === '--cpu') cpu = true;
   else if (a.includes('=')) bins.push([a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]);
   else throw new Error(`unknown argument ${a}`);
 }
@@ -33,21 +37,29 @@ const commands = [['node -e 0', ['-e', '0']], ...bins.map(([label, bin]) => [lab
 
 const dir = mkdtempSync(join(tmpdir(), 'adiff-startup-'));
 const outFile = join(dir, 'out.txt');
-/** Runs one command; returns its wall time in ms and its output (for the check). */
+/** Runs one command; returns its wall time (or CPU time) in ms and its output (for the check). */
 function once(argv) {
-  let stdio;
+  let target;
   let fd;
-  if (stdoutMode === 'pipe') stdio = ['ignore', 'pipe', 'pipe'];
-  else {
-    fd = openSync(stdoutMode === 'null' ? '/dev/null' : outFile, 'w');
-    stdio = ['ignore', fd, 'pipe'];
+  if (stdoutMode === 'pipe') target = 'pipe';
+  else target = fd = openSync(stdoutMode === 'null' ? '/dev/null' : outFile, 'w');
+  let r;
+  let ms;
+  if (cpu) {
+    // The process writes to fd 3 (the chosen stdout); bash reports its children's CPU time on its own stdout.
+    const script = '"$0" "$@" 1>&3 3>&-; s=$?; times; exit $s';
+    r = spawnSync('bash', ['-c', script, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe', target], encoding: 'utf8' });
+    const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stdout ?? '');
+    if (!m) throw new Error(`no times output: ${r.stdout}`);
+    ms = (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
+  } else {
+    const t = performance.now();
+    r = spawnSync(process.execPath, argv, { stdio: ['ignore', target, 'pipe'], encoding: 'utf8' });
+    ms = performance.now() - t;
   }
-  const t = performance.now();
-  const r = spawnSync(process.execPath, argv, { stdio, encoding: 'utf8' });
-  const ms = performance.now() - t;
   if (fd !== undefined) closeSync(fd);
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const out = stdoutMode === 'pipe' ? r.stdout : stdoutMode === 'file' ? readFileSync(outFile, 'utf8') : undefined;
+  const out = stdoutMode === 'pipe' ? (cpu ? r.output[3] : r.stdout) : stdoutMode === 'file' ? readFileSync(outFile, 'utf8') : undefined;
   return { ms, out };
 }
 
@@ -73,7 +85,7 @@ const quantile = (xs, q) => {
   return s[Math.floor(i)] + (s[Math.ceil(i)] - s[Math.floor(i)]) * (i - Math.floor(i));
 };
 const base = quantile(times.get('node -e 0'), 0.5);
-console.log(`${runs} interleaved runs each, stdout: ${stdoutMode}, ${process.version}`);
+console.log(`${runs} interleaved runs each, stdout: ${stdoutMode}, ${cpu ? 'CPU time (user + system)' : 'wall time'}, ${process.version}`);
 // Besides the ratio of the medians, the median of each round's own ratio (the runs of one round are close in time,
 // so a load that comes and goes cancels in them).
 console.log('| process | median | quartiles | ratio of medians to `node -e 0` | median of per-round ratios |');
