@@ -4,7 +4,8 @@
 //
 // Usage: node bench/startup.mjs [--runs 41] [--stdout pipe|null|file] [--cpu] [label=path/to/bin/adiff.js ...]
 //   --stdout pipe: stdout is a pipe read by this script (as in `adiff ... | cat`; Node builds a pipe stream);
-//   --stdout null: stdout is /dev/null (as hyperfine does); --stdout file: a regular file.
+//   --stdout null: stdout is /dev/null (as hyperfine does); --stdout file: a regular file;
+//   --stdout tty: a pseudo-terminal (each command runs under `script`, whose own cost is in every time).
 //   --cpu: measure each process's CPU time (user + system, from bash's `times`, in ms) instead of its wall time:
 //   less sensitive to a loaded machine, which stretches wall times unevenly.
 //   Without labels, it runs this checkout's bin/adiff.js as `adiff`. Run `npm run build` first.
@@ -29,7 +30,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a.includes('=')) bins.push([a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]);
   else throw new Error(`unknown argument ${a}`);
 }
-if (!['pipe', 'null', 'file'].includes(stdoutMode)) throw new Error('--stdout is pipe, null or file');
+if (!['pipe', 'null', 'file', 'tty'].includes(stdoutMode)) throw new Error('--stdout is pipe, null, file or tty');
+if (stdoutMode === 'tty' && cpu) throw new Error('--cpu does not go with --stdout tty');
 if (bins.length === 0) bins.push(['adiff', join(here, '..', 'bin', 'adiff.js')]);
 
 const formula = ['eval', 'ln(x1)+x1*x2-sin(x2)', '--at', 'x1=2,x2=5'];
@@ -41,8 +43,9 @@ const outFile = join(dir, 'out.txt');
 function once(argv) {
   let target;
   let fd;
-  if (stdoutMode === 'pipe') target = 'pipe';
+  if (stdoutMode === 'pipe' || stdoutMode === 'tty') target = 'pipe';
   else target = fd = openSync(stdoutMode === 'null' ? '/dev/null' : outFile, 'w');
+  const quote = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
   let r;
   let ms;
   if (cpu) {
@@ -53,13 +56,18 @@ function once(argv) {
     if (!m) throw new Error(`no times output: ${r.stdout}`);
     ms = (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
   } else {
+    const [file, args] = stdoutMode === 'tty' ? ['script', ['-qec', [process.execPath, ...argv].map(quote).join(' '), '/dev/null']] : [process.execPath, argv];
     const t = performance.now();
-    r = spawnSync(process.execPath, argv, { stdio: ['ignore', target, 'pipe'], encoding: 'utf8' });
+    r = spawnSync(file, args, { stdio: ['ignore', target, 'pipe'], encoding: 'utf8' });
     ms = performance.now() - t;
   }
   if (fd !== undefined) closeSync(fd);
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const out = stdoutMode === 'pipe' ? (cpu ? r.output[3] : r.stdout) : stdoutMode === 'file' ? readFileSync(outFile, 'utf8') : undefined;
+  const out =
+    stdoutMode === 'pipe' ? (cpu ? r.output[3] : r.stdout)
+    : stdoutMode === 'file' ? readFileSync(outFile, 'utf8')
+    : stdoutMode === 'tty' ? r.stdout.replace(/\u001b\[[0-9;]*m|\r/g, '')
+    : undefined;
   return { ms, out };
 }
 

@@ -80,6 +80,17 @@ describe('bin/adiff.js output', () => {
     expect(r.stderr).toBe('adiff: error: cannot write to standard output: no space left on device\n');
   });
 
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript || process.platform !== 'linux')('a terminal is recognised as one (colour), a pipe is not (no colour)', () => {
+    const env = { ...process.env, TERM: 'xterm', NO_COLOR: '', FORCE_COLOR: undefined };
+    delete env.FORCE_COLOR;
+    const onTerminal = spawnSync('script', ['-qec', `"${process.execPath}" "${bin}" eval "x^2" --at x=3`, '/dev/null'], { encoding: 'utf8', env, timeout: 20000 });
+    expect(onTerminal.stdout).toContain('\u001b[');
+    expect(onTerminal.stdout.replace(/\u001b\[[0-9;]*m/g, '').replace(/\r/g, '')).toBe('f     = 9\n∂f/∂x = 6\n');
+    const piped = spawnSync(process.execPath, [bin, 'eval', 'x^2', '--at', 'x=3'], { encoding: 'utf8', env });
+    expect(piped.stdout).toBe('f     = 9\n∂f/∂x = 6\n');
+  });
+
   const hasPython = spawnSync('python3', ['--version']).status === 0;
   it.skipIf(!hasPython || process.platform === 'win32')(
     'a non-blocking stdout pipe that fills up (EAGAIN) still receives the whole output, in order',

@@ -110,15 +110,23 @@ export class FdOut implements OutStream {
 }
 
 /**
- * Whether a file descriptor is a terminal. Only a character device can be one; /dev/null is one too (output sent
- * nowhere, as benchmarks do) and is told apart without loading Node's terminal module, which the bundle loads on
- * first use (scripts/bundle.mjs).
+ * Whether a file descriptor is a terminal, asking Node's terminal module (which loads net and streams, a few ms of a
+ * short run, so the bundle loads it on first use) only when the device does not tell. Only a character device can
+ * be a terminal. On Linux its major number does tell (the kernel's device list, Documentation/admin-guide/
+ * devices.txt): 1 is memory devices such as /dev/null (never a terminal), 4 virtual consoles and serial ports,
+ * 136-143 pseudo-terminals, 5 with minor 0 or 1 /dev/tty and /dev/console. Elsewhere /dev/null is recognised by
+ * its device number.
  */
 export function isTerminal(fd: number): boolean {
   try {
     const st = fstatSync(fd);
     if (!st.isCharacterDevice()) return false;
-    if (process.platform !== 'win32' && st.rdev === statSync('/dev/null').rdev) return false;
+    if (process.platform === 'linux' && st.rdev < 2 ** 32) {
+      const major = Math.floor(st.rdev / 256) & 0xfff;
+      const minor = st.rdev & 0xff;
+      if (major === 1) return false;
+      if (major === 4 || (major >= 136 && major <= 143) || (major === 5 && minor <= 1)) return true;
+    } else if (process.platform !== 'win32' && st.rdev === statSync('/dev/null').rdev) return false;
   } catch {
     // Not known: ask the terminal module.
   }
