@@ -17,5 +17,17 @@ export { taylorCoefficients, derivativesAlong } from './autodiff/taylor.js';
 export { jacobianAt, jvpAt, vjpAt, chooseMode, type JacobianResult } from './autodiff/jacobian.js';
 export { hessianAt, hvpAt, secondOrderTrace, type SecondOrder, type SecondOrderRow } from './autodiff/hessian.js';
 export { AdiffError, lineColumn, type Diagnostic, type Source, type Span } from './diagnostics.js';
-export { compile, type CompiledFormula, type CompileOptions, type Point, type Columns } from './api.js';
+export { compile, type CompiledFormula, type CompileOptions, type JacobianModeOption, type Point, type Columns } from './api.js';
 export { compileKernels, compileHvp, type Kernels, type HvpKernel } from './autodiff/compile.js';
+export {
+  compileJacobian,
+  compileJvp,
+  compileVjp,
+  type CompiledJacobian,
+  type JacobianKernel,
+  type JacobianOptions,
+  type JvpKernel,
+  type KernelInfo,
+  type ProductOptions,
+  type VjpKernel,
+} from './autodiff/compile-products.js';

@@ -1,8 +1,21 @@
 // The library's `compile` API: single points by name or by position, batches over columns and row-major
-// buffers, Hessians. Expectations are hand-derived.
-import { describe, expect, it } from 'vitest';
+// buffers, Hessians; several outputs (values, Jacobians, J·d, cᵀJ) and their batches. Expectations are
+// hand-derived.
+import { describe, expect, it, vi } from 'vitest';
 import { compile } from '../src/index.js';
 import { AdiffError } from '../src/diagnostics.js';
+import { compileHvp, compileKernels } from '../src/autodiff/compile.js';
+import { compileJacobian, compileJvp, compileVjp } from '../src/autodiff/compile-products.js';
+
+// The kernel compilers, counted (and otherwise unchanged), to check that each is called only when needed.
+vi.mock('../src/autodiff/compile.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/autodiff/compile.js')>();
+  return { ...real, compileKernels: vi.fn(real.compileKernels), compileHvp: vi.fn(real.compileHvp) };
+});
+vi.mock('../src/autodiff/compile-products.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/autodiff/compile-products.js')>();
+  return { ...real, compileJacobian: vi.fn(real.compileJacobian), compileJvp: vi.fn(real.compileJvp), compileVjp: vi.fn(real.compileVjp) };
+});
 
 const E1 = 'ln(x1)+x1*x2-sin(x2)';
 // f = ln x1 + x1 x2 - sin x2; ∂1 = 1/x1 + x2; ∂2 = x1 - cos x2; ∂11 = -1/x1², ∂12 = 1, ∂22 = sin x2
@@ -84,5 +97,233 @@ describe('compile', () => {
     expect(() => f.value([1])).toThrow(/2 variables/);
     expect(() => f.valueColumns([new Float64Array(2), new Float64Array(1)], new Float64Array(2))).toThrow(/fewer/);
     expect(() => compile('a = x; a', { output: 'b' })).toThrow(/not an assigned name/);
+  });
+});
+
+// Several outputs. The running example: u = x·y, v = sin x + y², so
+//   J = [[∂u/∂x, ∂u/∂y], [∂v/∂x, ∂v/∂y]] = [[y, x], [cos x, 2y]],
+//   J·d = (y·dx + x·dy, cos x·dx + 2y·dy),   cᵀJ = (cu·y + cv·cos x, cu·x + cv·2y).
+const UV = 'u = x*y; v = sin(x) + y^2';
+const uv = (x: number, y: number) => [x * y, Math.sin(x) + y * y];
+const J = (x: number, y: number) => [[y, x], [Math.cos(x), 2 * y]];
+const closeTo = (actual: ArrayLike<number>, expected: number[]) => {
+  expect(actual.length).toBe(expected.length);
+  expected.forEach((e, k) => expect(actual[k]).toBeCloseTo(e, 13));
+};
+
+describe('compile: several outputs', () => {
+  const f = compile(UV, { of: ['u', 'v'] });
+
+  it('labels the outputs as the CLI does: --of names, else the bare expressions, else the last assignment', () => {
+    expect(f.outputs).toEqual(['u', 'v']);
+    expect(compile(UV, { of: 'v, u' }).outputs).toEqual(['v', 'u']);
+    expect(compile(UV).outputs).toEqual(['v']);
+    expect(compile('x*y; x + y; sin(x)').outputs).toEqual(['f1', 'f2', 'f3']);
+    expect(compile('a = x + 1; a*y').outputs).toEqual(['f']);
+    // `f` is an assigned name here, so the bare expression is called f_.
+    expect(compile('f = x + 1; 2f').outputs).toEqual(['f_']);
+    // `output` alone picks the one output; `of` naming one name picks the output of value/gradient too.
+    expect(compile(UV, { output: 'u' }).outputs).toEqual(['u']);
+    expect(compile(UV, { of: ['u'] }).output).toBe('u');
+    expect(compile(UV, { of: ['u'] }).value({ x: 3, y: 4 })).toBe(12);
+    expect(compile(UV, { of: ['u', 'v'], output: 'u' }).gradient({ x: 3, y: 4 })).toEqual({ x: 4, y: 3 });
+  });
+
+  it('values and the Jacobian in every mode match the closed form, keyed by output then input', () => {
+    for (const [x, y] of [[0.5, 2], [-1.25, 3], [2, -0.5]] as const) {
+      const values = f.values({ x, y });
+      expect(Object.keys(values)).toEqual(['u', 'v']);
+      closeTo([values.u!, values.v!], uv(x, y));
+      expect(f.values([x, y])).toEqual(values);
+      for (const mode of ['auto', 'forward', 'reverse'] as const) {
+        const jac = f.jacobian({ x, y }, { mode });
+        expect(Object.keys(jac)).toEqual(['u', 'v']);
+        expect(Object.keys(jac.u!)).toEqual(['x', 'y']);
+        closeTo([jac.u!.x!, jac.u!.y!, jac.v!.x!, jac.v!.y!], J(x, y).flat());
+      }
+    }
+    // Three outputs of two variables (forward by shape): rows [y, x], [1, 1], [cos x, 0].
+    const g = compile('x*y; x + y; sin(x)');
+    const jac = g.jacobian([2, 3]);
+    expect(jac).toEqual({ f1: { x: 3, y: 2 }, f2: { x: 1, y: 1 }, f3: { x: Math.cos(2), y: 0 } });
+    expect(g.jacobian([2, 3], { mode: 'reverse' })).toEqual(jac);
+  });
+
+  it('J·d and cᵀJ match the closed form, given by name or in order', () => {
+    const [x, y] = [0.75, -2];
+    const [[a, b], [c, d]] = J(x, y) as [[number, number], [number, number]];
+    const jvp = f.jvp({ x, y }, { x: 2, y: -1 });
+    expect(Object.keys(jvp)).toEqual(['u', 'v']);
+    closeTo([jvp.u!, jvp.v!], [2 * a - b, 2 * c - d]);
+    expect(f.jvp([x, y], [2, -1])).toEqual(jvp);
+    const vjp = f.vjp({ x, y }, { u: 3, v: 0.5 });
+    expect(Object.keys(vjp)).toEqual(['x', 'y']);
+    closeTo([vjp.x!, vjp.y!], [3 * a + 0.5 * c, 3 * b + 0.5 * d]);
+    expect(f.vjp([x, y], [3, 0.5])).toEqual(vjp);
+    // Unit directions and cotangents pick out Jacobian columns and rows.
+    const jac = f.jacobian([x, y]);
+    expect(f.jvp([x, y], [0, 1])).toEqual({ u: jac.u!.y, v: jac.v!.y });
+    expect(f.vjp([x, y], [0, 1])).toEqual(jac.v);
+  });
+
+  it('agrees with the single-output kernels: values with value(), Jacobian rows with gradient()', () => {
+    const u = compile(UV, { output: 'u' });
+    const v = compile(UV, { output: 'v' });
+    for (const p of [[0.5, 2], [-3, 0.25]]) {
+      expect(f.values(p)).toEqual({ u: u.value(p), v: v.value(p) });
+      expect(f.jacobian(p, { mode: 'reverse' })).toEqual({ u: u.gradient(p), v: v.gradient(p) });
+    }
+  });
+
+  it('needs values only for the variables the outputs use; the others get zero columns', () => {
+    // u = x·y and v = 2x do not use z (w does).
+    const p = compile('u = x*y; v = 2*x; w = z', { of: ['u', 'v'] });
+    expect(p.inputs).toEqual(['x', 'y', 'z']);
+    expect(p.values({ x: 3, y: 4 })).toEqual({ u: 12, v: 6 });
+    expect(p.jacobian({ x: 3, y: 4 })).toEqual({ u: { x: 4, y: 3, z: 0 }, v: { x: 2, y: 0, z: 0 } });
+    expect(p.jvp({ x: 3, y: 4 }, { x: 1, y: 1 })).toEqual({ u: 7, v: 2 });
+    expect(p.vjp({ x: 3, y: 4 }, { u: 1, v: 1 })).toEqual({ x: 6, y: 3, z: 0 });
+    const vs = new Float64Array(4);
+    p.valuesColumns({ x: Float64Array.of(1, 2), y: Float64Array.of(5, 6) }, [vs.subarray(0, 2), vs.subarray(2)]);
+    expect([...vs]).toEqual([5, 12, 2, 4]);
+    // A point may carry names the formula does not use (as --at may).
+    expect(p.values({ x: 3, y: 4, q: 1 })).toEqual({ u: 12, v: 6 });
+  });
+
+  it('batches over row-major points write into the caller’s arrays, and only the entries asked for', () => {
+    const N = 200;
+    const points = new Float64Array(2 * N);
+    for (let i = 0; i < N; i++) [points[2 * i], points[2 * i + 1]] = [Math.sin(i) * 3, 0.1 * i - 5];
+    const values = new Float64Array(2 * N).fill(NaN);
+    expect(f.valuesRows(points, values)).toBe(values);
+    const jv = new Float64Array(2 * N).fill(NaN);
+    const jac = new Float64Array(4 * N + 3).fill(NaN); // 3 spare entries stay untouched
+    f.jacobianRows(points, jv, jac, { mode: 'forward' });
+    const rv = new Float64Array(2 * N);
+    const rj = new Float64Array(4 * N);
+    f.jacobianRows(points, rv, rj, { mode: 'reverse' });
+    const tv = new Float64Array(2 * N);
+    const jvp = new Float64Array(2 * N).fill(NaN);
+    f.jvpRows(points, { x: 2, y: -1 }, tv, jvp);
+    const cv = new Float64Array(2 * N);
+    const vjp = new Float64Array(2 * N).fill(NaN);
+    f.vjpRows(points, [3, 0.5], cv, vjp);
+    for (let i = 0; i < N; i++) {
+      const [x, y] = [points[2 * i]!, points[2 * i + 1]!];
+      const [[a, b], [c, d]] = J(x, y) as [[number, number], [number, number]];
+      closeTo(values.subarray(2 * i, 2 * i + 2), uv(x, y));
+      closeTo(jac.subarray(4 * i, 4 * i + 4), [a, b, c, d]);
+      closeTo(rj.subarray(4 * i, 4 * i + 4), [a, b, c, d]);
+      closeTo(jvp.subarray(2 * i, 2 * i + 2), [2 * a - b, 2 * c - d]);
+      closeTo(vjp.subarray(2 * i, 2 * i + 2), [3 * a + 0.5 * c, 3 * b + 0.5 * d]);
+      for (const other of [jv, rv, tv, cv]) expect(other.subarray(2 * i, 2 * i + 2)).toEqual(values.subarray(2 * i, 2 * i + 2));
+      // Each point's numbers are the single-point methods' numbers.
+      const one = f.jacobian([x, y], { mode: 'forward' });
+      expect([...jac.subarray(4 * i, 4 * i + 4)]).toEqual([one.u!.x, one.u!.y, one.v!.x, one.v!.y]);
+    }
+    expect([...jac.subarray(4 * N)]).toEqual([NaN, NaN, NaN]);
+  });
+
+  it('batches over columns write into the caller’s arrays: values[o][i], jacobian[o][k][i], jvp[o][i], vjp[k][i]', () => {
+    const N = 150;
+    const xs = new Float64Array(N);
+    const ys = new Float64Array(N);
+    for (let i = 0; i < N; i++) [xs[i], ys[i]] = [i / 20 - 3, Math.cos(i)];
+    const col = () => new Float64Array(N).fill(NaN);
+    const values = [col(), col()];
+    expect(f.valuesColumns({ y: ys, x: xs }, values)).toBe(values);
+    const jv = [col(), col()];
+    const jac = [[col(), col()], [col(), col()]];
+    f.jacobianColumns([xs, ys], jv, jac);
+    const tv = [col(), col()];
+    const jvp = [col(), col()];
+    f.jvpColumns([xs, ys], [2, -1], tv, jvp);
+    const cv = [col(), col()];
+    const vjp = [col(), col()];
+    f.vjpColumns({ x: xs, y: ys }, { u: 3, v: 0.5 }, cv, vjp);
+    for (let i = 0; i < N; i++) {
+      const [x, y] = [xs[i]!, ys[i]!];
+      const [[a, b], [c, d]] = J(x, y) as [[number, number], [number, number]];
+      closeTo([values[0]![i]!, values[1]![i]!], uv(x, y));
+      closeTo([jac[0]![0]![i]!, jac[0]![1]![i]!, jac[1]![0]![i]!, jac[1]![1]![i]!], [a, b, c, d]);
+      closeTo([jvp[0]![i]!, jvp[1]![i]!], [2 * a - b, 2 * c - d]);
+      closeTo([vjp[0]![i]!, vjp[1]![i]!], [3 * a + 0.5 * c, 3 * b + 0.5 * d]);
+      for (const other of [jv, tv, cv]) expect([other[0]![i], other[1]![i]]).toEqual([values[0]![i], values[1]![i]]);
+    }
+    // The number of points is the length of the value arrays; longer result columns keep their tail.
+    const long = [new Float64Array(3).fill(NaN), new Float64Array(3).fill(NaN)];
+    f.jvpColumns([xs, ys], [1, 0], [new Float64Array(2), new Float64Array(2)], long);
+    expect(long.map((a) => Number.isNaN(a[2]!))).toEqual([true, true]);
+    expect(long[0]![0]).toBe(ys[0]);
+  });
+
+  it('rejects wrong lengths, unknown names and bad options with clear AdiffErrors', () => {
+    const err = (fn: () => unknown, message: RegExp) => {
+      expect(fn).toThrow(AdiffError);
+      expect(fn).toThrow(message);
+    };
+    err(() => f.values([1]), /the point has 1 values, but the formula has 2 variables \(x, y\)/);
+    err(() => f.values({ x: 1 }), /the point has no value for 'y'/);
+    err(() => f.jvp([1, 2], [1, 0, 0]), /the direction has 3 values, but the formula has 2 variables/);
+    err(() => f.jvp([1, 2], { x: 1, z: 1 }), /the direction names 'z', which is not one of the variables \(x, y\)/);
+    err(() => f.jvp([1, 2], { x: 1 }), /the direction has no value for 'y'/);
+    err(() => f.vjp([1, 2], [1]), /the cotangent has 1 values, but the program has 2 outputs \(u, v\)/);
+    err(() => f.vjp([1, 2], { u: 1 }), /the cotangent has no value for 'v'/);
+    // A misspelt name is reported as such, before the name it may stand for.
+    err(() => f.vjp([1, 2], { u: 1, w: 2 }), /the cotangent names 'w', which is not one of the outputs \(u, v\)/);
+    err(() => f.values(5 as unknown as number[]), /the point must be an object/);
+    err(() => f.jacobian([1, 2], { mode: 'sideways' as 'forward' }), /unknown mode 'sideways'/);
+    err(() => f.valuesRows(new Float64Array(4), new Float64Array(3)), /values array has 3 numbers, not a multiple of the 2 outputs/);
+    err(() => f.valuesRows(new Float64Array(3), new Float64Array(4)), /expected 4 numbers \(2 points of 2\), got 3/);
+    err(() => f.jacobianRows(new Float64Array(4), new Float64Array(4), new Float64Array(7)), /the Jacobian array needs 8 numbers, has 7/);
+    err(() => f.jvpRows(new Float64Array(4), [1, 0], new Float64Array(4), new Float64Array(3)), /the jvp array needs 4 numbers/);
+    err(() => f.vjpRows(new Float64Array(4), [1, 0], new Float64Array(4), new Float64Array(3)), /the vjp array needs 4 numbers/);
+    const two = () => new Float64Array(2);
+    err(() => f.valuesColumns([two(), two()], [two()]), /expected 2 value arrays \(u, v\), got 1/);
+    err(() => f.valuesColumns([two(), two()], [two(), new Float64Array(3)]), /value array 1 has 3 numbers, value array 0 has 2/);
+    err(() => f.valuesColumns([two()], [two(), two()]), /expected 2 columns \(x, y\), got 1/);
+    err(() => f.valuesColumns({ x: two() }, [two(), two()]), /no column for 'y'/);
+    err(() => f.valuesColumns([two(), new Float64Array(1)], [two(), two()]), /column 'y' has 1 values, fewer than the 2 points/);
+    err(() => f.jacobianColumns([two(), two()], [two(), two()], [[two(), two()]]), /expected 2 rows of Jacobian columns/);
+    err(() => f.jacobianColumns([two(), two()], [two(), two()], [[two(), two()], [two()]]), /Jacobian row 'v' has 1 columns, expected 2 \(x, y\)/);
+    err(() => f.jacobianColumns([two(), two()], [two(), two()], [[two(), two()], [two(), new Float64Array(1)]]), /Jacobian row 'v' column 'y' is shorter/);
+    err(() => f.vjpColumns([two(), two()], [1, 0], [two(), two()], [two()]), /vjp has 1 columns, expected 2 \(x, y\)/);
+    err(() => compile(UV, { of: ['u', 'w'] }), /the program assigns no 'w'/);
+    err(() => compile(UV, { of: ['x'] }), /'x' is a variable, not an assigned name/);
+    err(() => compile(UV, { of: 'u,u' }), /'u' is given twice/);
+    err(() => compile(UV, { of: [] }), /names no outputs/);
+    err(() => compile(UV, { of: ['u,v'] }), /not a name/);
+    // Errors about `of` point into its names, joined by commas, under the label `of`.
+    try {
+      compile(UV, { of: ['u', 'w'] });
+    } catch (e) {
+      expect((e as AdiffError).diagnostic).toMatchObject({ source: { name: 'of', text: 'u,w' }, span: { start: 2, end: 3 }, hint: 'the assigned names are: u, v' });
+    }
+    // hvp's direction is checked like jvp's.
+    err(() => compile(E1).hvp([2, 5], { x1: 1, x2: 0, x3: 1 }), /the direction names 'x3'/);
+  });
+});
+
+describe('compile: kernels are generated on first use', () => {
+  it('compiles nothing up front, only the values for values(), and each Jacobian mode once', () => {
+    vi.clearAllMocks();
+    const f = compile(UV, { of: ['u', 'v'] });
+    const calls = () => [compileKernels, compileHvp, compileJacobian, compileJvp, compileVjp].map((k) => vi.mocked(k).mock.calls.length);
+    expect(calls()).toEqual([0, 0, 0, 0, 0]);
+    f.values([1, 2]);
+    f.valuesRows(new Float64Array(4), new Float64Array(4));
+    expect(calls()).toEqual([0, 0, 1, 0, 0]);
+    expect(vi.mocked(compileJacobian).mock.calls[0]![2]).toEqual([]); // with respect to no input: values only
+    f.jacobian([1, 2]);
+    f.jacobian([1, 2], { mode: 'reverse' }); // auto is reverse for 2 outputs of 2 variables
+    expect(calls()).toEqual([0, 0, 2, 0, 0]);
+    f.jacobian([1, 2], { mode: 'forward' });
+    f.jvp([1, 2], [1, 0]);
+    f.vjp([1, 2], [1, 0]);
+    f.vjp([1, 2], [0, 1]);
+    expect(calls()).toEqual([0, 0, 3, 1, 1]);
+    f.value([1, 2]);
+    f.gradient([1, 2]);
+    expect(calls()).toEqual([1, 0, 3, 1, 1]);
   });
 });
