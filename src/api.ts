@@ -7,7 +7,7 @@ import { reaching, type NodeId } from './autodiff/graph.js';
 import type { Mode } from './autodiff/gradient.js';
 import { chooseMode } from './autodiff/jacobian.js';
 import { lower, type Lowered, type Statement } from './autodiff/lower.js';
-import { resolveOutputs, type Output } from './cli/outputs.js';
+import { resolveOutputs, type Output } from './autodiff/outputs.js';
 import { AdiffError, type Diagnostic } from './diagnostics.js';
 import { parse } from './parser/parse.js';
 
@@ -467,14 +467,7 @@ function chooseOutputs(lowered: Lowered, options: CompileOptions): { output: Sta
     }
     of = list.map((name) => name.trim()).join(',');
   }
-  let outputs: Output[];
-  try {
-    outputs = resolveOutputs(lowered, of ?? options.output);
-  } catch (e) {
-    const d = e instanceof AdiffError ? e.diagnostic : undefined;
-    if (d?.source?.name !== '--of') throw e;
-    throw new AdiffError({ ...d, source: { name: 'of', text: d.source.text } });
-  }
+  const outputs = resolveOutputs(lowered, of ?? options.output, 'of');
   if (options.output === undefined && of !== undefined && outputs.length === 1) output = outputs[0]!.statement;
   return { output, outputs };
 }
