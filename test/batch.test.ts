@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { Io } from '../src/cli/io.js';
 import { parseNumber, readPoints, splitCsv } from '../src/cli/points.js';
-import { Progress } from '../src/cli/batch.js';
+import { Progress } from '../src/cli/run-points.js';
 import { fakeIo, run } from './helpers/cli.js';
 
 const E1 = 'ln(x1)+x1*x2-sin(x2)';

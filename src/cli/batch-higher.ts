@@ -9,7 +9,8 @@
 // command would choose).
 import { compileHvp } from '../autodiff/compile.js';
 import { compileJacobian, compileJvp, compileVjp } from '../autodiff/compile-products.js';
-import { planInputs, pointByPoint, runPoints, type BatchPlan, type PointsOptions } from './batch.js';
+import { planInputs, pointByPoint, type BatchPlan, type PointsOptions } from './batch.js';
+import { runPoints } from './run-points.js';
 import type { Context } from './context.js';
 import { parseNameList } from './options.js';
 import { parseModeOption, parseVector, resolveOutputs, resolveSingleOutput } from './outputs.js';

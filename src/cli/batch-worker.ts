@@ -3,7 +3,8 @@
 // the same plan as the single-threaded path.
 import { parentPort } from 'node:worker_threads';
 import { AdiffError } from '../diagnostics.js';
-import { runBatchPlan, runJob } from './batch.js';
+import { runJob } from './batch.js';
+import { runBatchPlan } from './batch-eval.js';
 import { hessianPlan, hvpPlan, jacobianPlan, jvpPlan, vjpPlan } from './batch-higher.js';
 import type { BatchPlan } from './batch.js';
 import { Context } from './context.js';

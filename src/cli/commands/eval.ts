@@ -30,7 +30,7 @@ export function parseMode(mode: string | undefined): Mode {
 export async function runEval(ctx: Context, expr: string | undefined, opts: EvalOptions & { points?: string }): Promise<number> {
   if (opts.points !== undefined) {
     if ((opts as EvalHigherOptions).order !== undefined) throw new AdiffError({ kind: 'usage', message: '--order cannot be combined with --points', hint: 'with --points, eval gives the value and the gradient at every point' });
-    return (await import('../batch.js')).runBatch(ctx, expr, { ...opts, points: opts.points, mode: parseMode(opts.mode) });
+    return (await import('../batch-eval.js')).runBatch(ctx, expr, { ...opts, points: opts.points, mode: parseMode(opts.mode) });
   }
   const higher = opts as EvalHigherOptions; // --order k, --of u,v and several outputs: eval-higher.ts
   if (higher.order !== undefined) return runEvalOrder(ctx, expr, higher);

@@ -1,0 +1,309 @@
+// Streams the points of `--points` through a command's plan: points go through in fixed-size blocks (bounded
+// memory), and each point gives exactly one output line, in input order: its result, or an error object in its
+// place. It stops early and quietly when the reader of stdout goes away (`| head -5`), and cleanly on Ctrl-C
+// after writing every finished line. Past a few megabytes of input, runs of records go to worker threads
+// (parallel.ts), and their lines are written in order as they are ready.
+import { AdiffError } from '../diagnostics.js';
+import { BLOCK, runJob, type BatchPlan, type PointsOptions } from './batch.js';
+import { EXIT, type Context } from './context.js';
+import type { Io, OutStream } from './io.js';
+import { countLines, parallelAfter, Pool, recordBoundary, threadCount } from './parallel.js';
+import { eachLine, PointParser, type InputFormat } from './points.js';
+
+/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+const INTERRUPTED = Symbol('interrupted');
+
+const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** The command's options as plain data for a worker thread (the formula comes as text; no file to read). */
+function plainOptions(opts: PointsOptions): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) {
+    if (k === 'file' || k === 'points') continue;
+    if (v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) plain[k] = v;
+  }
+  return plain;
+}
+
+/** Writes to stdout with backpressure; notices when the reader has gone away (EPIPE). */
+class Sink {
+  closed = false;
+  private readonly onError = () => {
+    this.closed = true;
+  };
+  constructor(private readonly out: OutStream) {
+    out.on?.('error', this.onError);
+  }
+  async write(text: string): Promise<void> {
+    if (this.closed || text === '') return;
+    let ok: unknown;
+    try {
+      ok = this.out.write(text);
+    } catch {
+      this.closed = true;
+      return;
+    }
+    if (ok === false && this.out.once && this.out.off) {
+      const out = this.out as Required<Pick<OutStream, 'once' | 'off'>>;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          out.off('error', done);
+          resolve();
+        };
+        out.once('drain', done);
+        out.once('close', done);
+        out.once('error', done);
+      });
+    }
+  }
+  dispose(): void {
+    this.out.off?.('error', this.onError);
+  }
+}
+
+/** The points' bytes, from a file or standard input, streamed when the Io can, counted for progress. */
+async function openPoints(io: Io, path: string): Promise<{ chunks: AsyncIterable<Uint8Array>; size?: number; label: string }> {
+  if (path === '-') {
+    const chunks: AsyncIterable<Uint8Array> = io.stdinChunks ? io.stdinChunks() : (async function* () { yield await io.readStdin(); })();
+    return { chunks, label: '<stdin>' };
+  }
+  try {
+    if (io.openFile) return { ...(await io.openFile(path)), label: path };
+    const bytes = await io.readFile(path);
+    return { chunks: (async function* () { yield bytes; })(), size: bytes.length, label: path };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new AdiffError({ kind: 'io', message: `cannot read '${path}': ${why}` });
+  }
+}
+
+/** A progress line on a terminal's stderr, once the run has taken more than a second. */
+export class Progress {
+  private readonly start: number;
+  private last = 0;
+  private drawn = false;
+  constructor(
+    private readonly err: OutStream,
+    private readonly size: number | undefined,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.start = clock();
+  }
+  update(points: number, bytes: number): void {
+    const now = this.clock();
+    const elapsed = now - this.start;
+    if (elapsed < 1000 || now - this.last < 250) return;
+    this.last = now;
+    const rate = points / (elapsed / 1000);
+    let eta = '';
+    if (this.size && bytes > 0 && bytes <= this.size) eta = `, about ${Math.ceil(((this.size - bytes) / bytes) * (elapsed / 1000))} s left`;
+    this.err.write(`\r\x1b[2Kadiff: ${points.toLocaleString('en-US')} points, ${Math.round(rate).toLocaleString('en-US')} points/s${eta}`);
+    this.drawn = true;
+  }
+  clear(): void {
+    if (this.drawn) this.err.write('\r\x1b[2K');
+  }
+}
+
+/**
+ * Streams the points of `--points` through a command's plan: validates the shared options, builds the plan
+ * once (`makePlan` loads the formula and compiles what it needs), then reads, evaluates and writes block by block.
+ */
+export async function runPoints(ctx: Context, expr: string | undefined, opts: PointsOptions, command: string, makePlan: () => Promise<BatchPlan>): Promise<number> {
+  const io = ctx.io;
+  if (opts.trace) throw new AdiffError({ kind: 'usage', message: '--trace shows one point; it cannot be combined with --points' });
+  const inputFormat = opts.inputFormat;
+  if (inputFormat !== undefined && inputFormat !== 'csv' && inputFormat !== 'ndjson') {
+    throw new AdiffError({ kind: 'usage', message: `unknown input format '${inputFormat}'`, hint: '--input-format is csv or ndjson (by default it is detected from the content)' });
+  }
+  const format = opts.format ?? 'ndjson';
+  if (format !== 'ndjson' && format !== 'csv') {
+    throw new AdiffError({ kind: 'usage', message: `unknown output format '${format}'`, hint: '--format is ndjson (one JSON object per point) or csv' });
+  }
+  if (opts.points === '-' && expr === '-') {
+    throw new AdiffError({ kind: 'usage', message: 'the formula and the points cannot both come from standard input', hint: 'give the formula as an argument or with --file' });
+  }
+
+  const plan = await makePlan();
+  const source = await openPoints(io, opts.points);
+  let bytes = 0;
+  let interrupted = false;
+  // Wakes the read that is waiting when Ctrl-C comes. A fresh promise per read: racing every read against one
+  // long-lived promise would keep each read's result (every chunk) reachable from it, and memory would grow.
+  let wake: (() => void) | undefined;
+  const stopListening = io.onInterrupt?.(() => {
+    interrupted = true;
+    wake?.();
+  });
+  // Counts bytes for the progress line, and stops waiting for input at Ctrl-C (a half-read point is dropped).
+  const counted = (async function* () {
+    const it = source.chunks[Symbol.asyncIterator]();
+    for (;;) {
+      const stop = new Promise<typeof INTERRUPTED>((resolve) => (wake = () => resolve(INTERRUPTED)));
+      const next = it.next(); // may itself see Ctrl-C come (and call wake) before it returns
+      const r = interrupted ? INTERRUPTED : await Promise.race([next, stop]);
+      wake = undefined;
+      if (r === INTERRUPTED) {
+        // Stop reading: a stream is destroyed (a pending read would keep the process alive), others are returned.
+        const stream = source.chunks as { destroy?: () => void };
+        if (typeof stream.destroy === 'function') stream.destroy();
+        else void it.return?.()?.catch?.(() => {});
+        throw r;
+      }
+      if (r.done) return;
+      bytes += r.value.length;
+      yield r.value;
+    }
+  })();
+
+  const sink = new Sink(io.stdout);
+  const progress = io.stderr.isTTY ? new Progress(io.stderr, source.size) : undefined;
+  let done = 0;
+  let failed = 0;
+  let nonFinite = 0;
+
+  const parser = new PointParser({
+    names: plan.names,
+    needed: plan.needed,
+    defaults: plan.defaults,
+    format: inputFormat as InputFormat | undefined,
+    blockSize: BLOCK,
+    label: source.label,
+  });
+  const { block } = parser;
+  // Large inputs go to worker threads once this many bytes have been read (see parallel.ts).
+  const threads = threadCount(io.env);
+  const after = parallelAfter(io.env);
+  let pool: Pool | undefined;
+  let triedPool = false;
+  // Jobs on the threads, oldest first: each settles once its lines are written. Lines are written as soon as
+  // they and every line before them are ready (not when the next input comes), by a chain of writes in order.
+  const inFlight: Promise<void>[] = [];
+  let written: Promise<void> = Promise.resolve();
+  const reportCsvErrors = (messages: Iterable<string>) => {
+    for (const message of messages) ctx.report({ severity: 'error', kind: 'input', message });
+  };
+  /** Writes one block's lines (single-threaded path). */
+  const emitBlock = async () => {
+    const lines: string[] = [];
+    const stats = plan.lines(block, format, lines);
+    failed += stats.failed;
+    nonFinite += stats.nonFinite;
+    if (format === 'csv') {
+      const messages: string[] = [];
+      for (let i = 0; i < block.count; i++) {
+        const error = block.errors[i];
+        if (error !== undefined) messages.push(`${source.label}, line ${block.lines[i]}: ${error}`);
+      }
+      reportCsvErrors(messages);
+    }
+    done += block.count;
+    block.count = 0;
+    await sink.write(lines.join(''));
+    progress?.update(done, bytes);
+  };
+  /** Hands a run of records to the threads; its lines are written after those of the runs before it. */
+  const submit = (text: string, first: number, last: boolean) => {
+    const result = pool!.submit(text, first, last, (job) => runJob(plan, parser, format, source.label, job));
+    written = written.then(async () => {
+      const r = await result;
+      if (sink.closed) return;
+      failed += r.failed;
+      nonFinite += r.nonFinite;
+      if (format === 'csv') reportCsvErrors(r.reports);
+      done += r.count;
+      await sink.write(r.out);
+      progress?.update(done, bytes);
+    });
+    written.catch(() => {}); // a failure is thrown where the chain is awaited, not as an unhandled rejection
+    inFlight.push(written);
+  };
+
+  const decoder = new TextDecoder('utf-8'); // drops a BOM; invalid bytes become U+FFFD and that point fails
+  let rest = '';
+  let lineNo = 1;
+  try {
+    if (format === 'csv') await sink.write(plan.csvHeader.map(csvField).join(',') + '\n');
+    for await (const chunk of counted) {
+      let text = rest + decoder.decode(chunk, { stream: true });
+      if (pool) {
+        const cut = recordBoundary(text, parser.format === 'csv');
+        if (cut > 0) {
+          const run = text.slice(0, cut);
+          submit(run, lineNo, false);
+          lineNo += countLines(run);
+          text = text.slice(cut);
+        }
+        rest = text;
+        while (inFlight.length >= 3 * threads) await inFlight.shift(); // bounded memory: wait for the oldest
+      } else {
+        // Lines are split in a plain loop, a block at a time; a partial block goes out at the end of each chunk,
+        // so points piped in slowly are answered as they come.
+        for (;;) {
+          const at = eachLine(text, lineNo, (line, n) => {
+            parser.line(line, n);
+            lineNo = n + 1;
+            return parser.full();
+          });
+          text = text.slice(at);
+          if (!parser.full()) break;
+          await emitBlock();
+          if (sink.closed || interrupted) break;
+        }
+        rest = text;
+        if (block.count > 0) await emitBlock();
+        const state = threads > 1 && bytes >= after && !triedPool ? parser.state() : undefined;
+        if (state) {
+          triedPool = true; // once: only the bundled CLI has workers
+          pool = Pool.start(threads, {
+            spec: { command, formula: plan.formula, opts: plainOptions(opts) },
+            names: plan.names,
+            needed: plan.needed,
+            defaults: [...plan.defaults],
+            state,
+            format,
+            label: source.label,
+          });
+        }
+      }
+      if (sink.closed || interrupted) break;
+    }
+    if (!sink.closed && !interrupted) {
+      rest += decoder.decode();
+      if (pool) {
+        if (rest !== '') submit(rest, lineNo, true);
+      } else {
+        if (rest !== '') parser.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, lineNo);
+        if (parser.full()) await emitBlock();
+        parser.finish();
+        if (!parser.sawAnything) parser.fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
+        if (block.count > 0) await emitBlock();
+      }
+    }
+    await written; // every job's lines (after Ctrl-C too: the lines finished so far)
+  } catch (e) {
+    if (e !== INTERRUPTED) throw e;
+    await written.catch(() => {}); // Ctrl-C while reading: the lines of the runs already handed out
+  } finally {
+    await pool?.close();
+    stopListening?.();
+    sink.dispose();
+    progress?.clear();
+  }
+  if (sink.closed) return EXIT.ok; // the reader went away (e.g. `| head -5`): not an error
+  if (interrupted) {
+    io.stderr.write(`adiff: interrupted after ${done} points\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (failed > 0) {
+    ctx.report({ severity: 'warning', kind: 'input', message: `${failed} of ${done} points could not be evaluated; each has an error in its place in the output` });
+    return EXIT.partial;
+  }
+  if (nonFinite > 0 && opts.strict) return EXIT.notFinite;
+  return EXIT.ok;
+}
