@@ -25,6 +25,7 @@ export const PLANS: Record<string, PlanMaker> = {
 };
 
 const silent: OutStream = { write: () => true };
+const encoder = new TextEncoder();
 
 /** A context that reads nothing and reports nothing (the main thread has reported the plan's warnings). */
 function quietContext(): Context {
@@ -61,7 +62,10 @@ export function batchWorker(): void {
     queue = queue.then(async () => {
       try {
         const { plan, parser, init } = await setup!;
-        port.postMessage({ ok: true, result: runJob(plan, parser, init.format, init.label, job) });
+        const result = runJob(plan, parser, init.format, init.label, job);
+        // Encoded here, in parallel, and moved: the main thread only writes the bytes.
+        const bytes = encoder.encode(result.out as string);
+        port.postMessage({ ok: true, result: { ...result, out: bytes } }, [bytes.buffer]);
       } catch (e) {
         const error = e instanceof AdiffError ? e.diagnostic.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
         port.postMessage({ ok: false, error });

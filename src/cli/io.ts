@@ -5,7 +5,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { AdiffError } from '../diagnostics.js';
 
 export interface OutStream {
-  write(text: string): unknown;
+  /** Text, or bytes already encoded as UTF-8 (batch output from worker threads). */
+  write(text: string | Uint8Array): unknown;
   isTTY?: boolean;
   /** Stream events ('drain', 'error', 'close'), for backpressure and a closed pipe in batch output. */
   on?(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -71,10 +72,10 @@ export class FdOut implements OutStream {
     return this.real;
   }
 
-  write(text: string): boolean {
+  write(text: string | Uint8Array): boolean {
     if (this.real) return this.real.write(text);
     if (this.closed) return true;
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     let done = 0;
     while (done < bytes.length) {
       try {

@@ -35,7 +35,8 @@ export interface Job {
 
 export interface JobResult {
   seq: number;
-  out: string;
+  /** The lines: text, or from a worker the text encoded as UTF-8 (its buffer moved, not copied, to the main thread). */
+  out: string | Uint8Array;
   count: number;
   failed: number;
   nonFinite: number;

@@ -36,8 +36,8 @@ class Sink {
   constructor(private readonly out: OutStream) {
     out.on?.('error', this.onError);
   }
-  async write(text: string): Promise<void> {
-    if (this.closed || text === '') return;
+  async write(text: string | Uint8Array): Promise<void> {
+    if (this.closed || text.length === 0) return;
     let ok: unknown;
     try {
       ok = this.out.write(text);
