@@ -242,7 +242,7 @@ if (want('e2e')) {
       floor: `node ${join(here, 'io-floor.mjs')} ${big} > ${dir}/floor.ndjson`,
       floorChunks: `node ${join(here, 'io-floor-chunks.mjs')} ${big} > ${dir}/floor2.ndjson`,
       adiff: adiffE1,
-      adiffOne: `ADIFF_THREADS=1 ${adiffE1}`,
+      adiffOne: `env ADIFF_THREADS=1 ${adiffE1}`,
     },
     quick ? 1 : 3,
   );
