@@ -99,237 +99,381 @@ export interface KernelSource {
 
 /** Generates the straight-line value and reverse-sweep code for one output of a graph. */
 export function kernelSource(graph: Graph, output: NodeId): KernelSource {
-  const k = buildKernel(graph, output);
+  const tape = recordKernel(graph, output);
+  const text = (from: number, to: number) => {
+    const lines: string[] = [];
+    for (let s = from; s < to; s++) lines.push(tape.statement(s));
+    return lines;
+  };
   return {
-    forward: k.listing.text.slice(0, k.forwardEnd),
-    value: k.value.s,
-    reverse: k.listing.text.slice(k.forwardEnd),
-    gradient: k.gradient.map((g) => g.s),
-    needed: k.needed,
+    forward: text(0, tape.forwardEnd),
+    value: tape.operand(tape.value),
+    reverse: text(tape.forwardEnd, tape.statements()),
+    gradient: tape.gradient.map((g) => tape.operand(g)),
+    needed: tape.needed,
   };
 }
 
-/**
- * A value in generated code: a number known when compiling (`id` -1, `c` the number, `s` its literal) or a named
- * local (`id` its index in the listing's names, `s` the name).
- */
-class Val {
-  constructor(
-    readonly s: string,
-    readonly id: number,
-    readonly c: number,
-  ) {}
-}
+// The kernel is first recorded as a tape of statements over integer operands, and written out as text only when
+// a kernel shape is compiled: recording allocates almost nothing that lives on (large graphs made the garbage
+// collector the main cost of compiling), and cutting a long tape into functions reads which names each statement
+// uses from the tape instead of from the text.
+//
+// An operand is a local name (an id ≥ 0) or a number known when compiling (-1 - its index in the constants).
 
-/**
- * Straight-line statements, each with the names it reads and writes, so that a long listing can be cut into
- * functions without reading the code text again: which names cross from one function to another is known from
- * these references alone.
- */
-class Listing {
-  readonly text: string[] = [];
-  /** Statement s references refs[refAt[s]] .. refs[refAt[s + 1] - 1]: 2·id for a read, 2·id + 1 for a write. */
-  readonly refAt: number[] = [0];
-  readonly refs: number[] = [];
-  /** Local names by id. */
-  readonly names: string[] = [];
+/** Kinds of local names, by their prefix: inputs x<k>, operation values v<node>, temporaries t<k>, adjoints a<node>. */
+const PREFIX = ['x', 'v', 't', 'a'] as const;
+const INPUT = 0;
+const VALUE = 1;
+const TEMP = 2;
+const ADJOINT = 3;
 
-  name(s: string): number {
-    this.names.push(s);
-    return this.names.length - 1;
+/** `const <def> = <primitive>(operands)`; powc's exponent is its last operand. */
+const CALC = 0;
+/** `let <def> = <term> + 0` (the interpreter's adjoints start from 0; this also turns a -0 into 0). */
+const START = 1;
+/** `let <def> = <first operand> + <term>`. */
+const START_FROM = 2;
+/** `<def> += <term>`. */
+const ADD = 3;
+
+// Chain-rule terms (partial × adjoint) by form; p is a partial, a an adjoint, c a constant. Every product
+// follows term(): where both factors are computed at run time, or one is a constant that is not finite, a zero
+// factor gives 0.
+const T_P = 0; // p (the adjoint is the constant 1)
+const T_NEG_P = 1; // -p
+const T_P_C = 2; // p * c
+const T_P_C_GUARD = 3; // (p === 0 ? 0 : p * c)
+const T_A = 4; // a (a partial of 1 times a computed adjoint)
+const T_NEG_A = 5; // -a
+const T_C_A = 6; // c * a
+const T_C_A_GUARD = 7; // (a === 0 ? 0 : c * a)
+const T_P_A_GUARD = 8; // (p === 0 || a === 0 ? 0 : p * a)
+const T_CONST = 9; // c
+/** How many times each form writes its two operands. */
+const TERM_USES: [number, number][] = [[1, 0], [1, 0], [1, 1], [2, 1], [1, 0], [1, 0], [1, 1], [1, 2], [2, 2], [1, 0]];
+
+const PRIM_NAMES = Object.keys(PRIMS) as PrimName[];
+const PRIM_INDEX = Object.fromEntries(PRIM_NAMES.map((name, k) => [name, k])) as Record<PrimName, number>;
+const POWC = PRIM_INDEX.powc;
+const NONE = -1;
+
+class Tape {
+  // Names: kind and number (the name is PREFIX[kind] + number).
+  private readonly kinds: number[] = [];
+  private readonly nums: number[] = [];
+  // Constants and their literals.
+  private readonly consts: number[] = [];
+  private readonly literals: (string | undefined)[] = [];
+  private readonly constIndex = new Map<number, number>();
+  private negZero = 0;
+  // Statements: kind, the name defined or updated, the primitive (CALC) or term form, and operands
+  // args[at[s]] .. args[at[s + 1] - 1].
+  readonly kind: number[] = [];
+  readonly def: number[] = [];
+  readonly op: number[] = [];
+  readonly at: number[] = [0];
+  readonly args: number[] = [];
+  forwardEnd = 0;
+  value = NONE;
+  gradient: number[] = [];
+  needed: boolean[] = [];
+  /** The statement that declares each name (inputs: none). */
+  readonly defAt: number[] = [];
+  /** While a kernel is written out: expressions written in place of names (see planKernel). */
+  inlined: (string | undefined)[] | undefined;
+
+  constructor() {
+    this.constant(0); // NONE is the constant 0: unused operand slots hold it, and are never written out
   }
 
-  read(v: Val): void {
-    if (v.id >= 0) this.refs.push(v.id * 2);
+  get nameCount(): number {
+    return this.kinds.length;
   }
 
-  write(id: number): void {
-    this.refs.push(id * 2 + 1);
+  statements(): number {
+    return this.kind.length;
   }
 
-  /** Ends a statement whose references were just recorded. */
-  end(text: string): void {
-    this.text.push(text);
-    this.refAt.push(this.refs.length);
+  name(kind: number, num: number): number {
+    this.kinds.push(kind);
+    this.nums.push(num);
+    return this.kinds.length - 1;
   }
-}
 
-/** A chain-rule term `partial × adjoint` as code, with the names it reads (at most two). */
-class Term {
-  constructor(
-    readonly s: string,
-    readonly r0: Val | undefined,
-    readonly r1: Val | undefined,
-    /** The term is exactly this adjoint local (a partial of 1 times a computed adjoint). */
-    readonly plain: Val | undefined,
-  ) {}
-}
+  constant(c: number): number {
+    if (Object.is(c, -0)) {
+      if (this.negZero === 0) this.negZero = this.push(-0);
+      return this.negZero;
+    }
+    let k = this.constIndex.get(c);
+    if (k === undefined) this.constIndex.set(c, (k = this.push(c)));
+    return k;
+  }
 
-interface Built {
-  listing: Listing;
-  /** Statements [0, forwardEnd) compute the value; the rest is the reverse sweep. */
-  forwardEnd: number;
-  value: Val;
-  gradient: Val[];
-  needed: boolean[];
+  private push(c: number): number {
+    this.consts.push(c);
+    this.literals.push(undefined);
+    return -this.consts.length;
+  }
+
+  /** The number of a constant operand. */
+  c(o: number): number {
+    return this.consts[-1 - o]!;
+  }
+
+  /** Starts a statement; its operands follow with arg(), and end() closes it. */
+  begin(kind: number, def: number, op: number): void {
+    if (kind !== ADD) this.defAt[def] = this.kind.length;
+    this.kind.push(kind);
+    this.def.push(def);
+    this.op.push(op);
+  }
+
+  arg(o: number): void {
+    this.args.push(o);
+  }
+
+  end(): void {
+    this.at.push(this.args.length);
+  }
+
+  operand(o: number): string {
+    if (o >= 0) return this.inlined?.[o] ?? PREFIX[this.kinds[o]! as 0]! + this.nums[o]!;
+    const k = -1 - o;
+    return (this.literals[k] ??= literal(this.consts[k]!));
+  }
+
+  /** One statement as JavaScript. */
+  statement(s: number): string {
+    const { args } = this;
+    const at = this.at[s]!;
+    const def = this.operand(this.def[s]!);
+    switch (this.kind[s]) {
+      case CALC:
+        return `const ${def} = ${this.expression(s)};`;
+      case START:
+        return `let ${def} = ${this.term(this.op[s]!, args[at]!, args[at + 1]!)} + 0;`;
+      case START_FROM:
+        return `let ${def} = ${this.operand(args[at]!)} + ${this.term(this.op[s]!, args[at + 1]!, args[at + 2]!)};`;
+      default:
+        return `${def} += ${this.term(this.op[s]!, args[at]!, args[at + 1]!)};`;
+    }
+  }
+
+  /** The value a CALC statement computes, as an expression. */
+  expression(s: number): string {
+    const { args } = this;
+    const prim = PRIM_NAMES[this.op[s]!]!;
+    const last = this.at[s + 1]!;
+    const param = prim === 'powc' ? this.operand(args[last - 1]!) : NAN_TEXT;
+    const operands: string[] = [];
+    for (let k = this.at[s]!; k < (prim === 'powc' ? last - 1 : last); k++) operands.push(this.operand(args[k]!));
+    return PRIMS[prim].code(operands, param);
+  }
+
+  /** Adds to `uses` how many times statement s writes each name in its text. */
+  countUses(s: number, uses: Int32Array): void {
+    const { args } = this;
+    const at = this.at[s]!;
+    const count = (o: number, times: number) => {
+      if (o >= 0) uses[o] += times;
+    };
+    const term = (form: number, x: number, y: number) => {
+      const [tx, ty] = TERM_USES[form]!;
+      count(x, tx);
+      count(y, ty);
+    };
+    switch (this.kind[s]) {
+      case CALC:
+        for (let k = at; k < this.at[s + 1]!; k++) count(args[k]!, 1);
+        return;
+      case START:
+        return term(this.op[s]!, args[at]!, args[at + 1]!);
+      case START_FROM:
+        count(args[at]!, 1);
+        return term(this.op[s]!, args[at + 1]!, args[at + 2]!);
+      default:
+        count(this.def[s]!, 1);
+        return term(this.op[s]!, args[at]!, args[at + 1]!);
+    }
+  }
+
+  private term(form: number, x: number, y: number): string {
+    const p = this.operand(x);
+    switch (form) {
+      case T_P:
+      case T_A:
+      case T_CONST:
+        return p;
+      case T_NEG_P:
+      case T_NEG_A:
+        return `-${p}`;
+      case T_P_C:
+      case T_C_A:
+        return `${p} * ${this.operand(y)}`;
+      case T_P_C_GUARD:
+        return `(${p} === 0 ? 0 : ${p} * ${this.operand(y)})`;
+      case T_C_A_GUARD: {
+        const a = this.operand(y);
+        return `(${a} === 0 ? 0 : ${p} * ${a})`;
+      }
+      default: {
+        const a = this.operand(y);
+        return `(${p} === 0 || ${a} === 0 ? 0 : ${p} * ${a})`;
+      }
+    }
+  }
 }
 
 const NAN_TEXT = literal(NaN);
 
 /**
- * The value and the reverse sweep of `output` as one listing. Inputs are the names x0..x(n-1) (ids 0..n-1),
- * operation values v<node>, temporaries of the partials t<k>, adjoints a<node>.
+ * Records the value and the reverse sweep of `output` on a tape. Inputs are the names with ids 0..n-1, in the
+ * graph's input order.
  */
-function buildKernel(graph: Graph, output: NodeId): Built {
+function recordKernel(graph: Graph, output: NodeId): Tape {
   const { nodes } = graph;
   const mask = reaching(nodes, [output]);
   const varies = dependsOnInput(nodes);
-  const L = new Listing();
-  const consts = new Map<number, Val>();
-  const negZero = new Val(literal(-0), -1, -0);
-  const constant = (c: number): Val => {
-    if (Object.is(c, -0)) return negZero;
-    let v = consts.get(c);
-    if (v === undefined) consts.set(c, (v = new Val(literal(c), -1, c)));
-    return v;
-  };
-  // Temporaries of one node's partials are shared when their code is the same (a memo per node).
-  const memo = new Map<string, Val>();
+  const tape = new Tape();
+  const isConst = (o: number) => o < 0;
+  let allConst = true;
+  const folded = (prim: PrimName, args: number[], param: number) => tape.constant(PRIMS[prim].eval(args.map((a) => tape.c(a)), param));
+  // Temporaries of the current node's partials, shared when the same primitive is applied to the same operands.
+  const recent: number[] = []; // statement indices
   let temps = 0;
-  const code = (op: PrimName, args: Val[], param: number) =>
-    PRIMS[op].code(
-      args.map((a) => a.s),
-      op === 'powc' ? literal(param) : NAN_TEXT,
-    );
-  const allConst = (args: Val[]) => {
-    for (const a of args) if (a.id >= 0) return false;
-    return true;
+  const calc = (def: number, op: number, args: number[], param: number) => {
+    tape.begin(CALC, def, op);
+    for (const a of args) tape.arg(a);
+    if (op === POWC) tape.arg(tape.constant(param));
+    tape.end();
   };
-  const ops = makeOps<Val>(constant, (op, args, param) => {
-    // x^1 is x for every double (NaN and ±0 included), and V8's Math.pow(x, 1) is a slow path: the power rule's
-    // c*x^(c-1) for c = 2 writes it in every squared term's derivative.
-    if (op === 'powc' && param === 1) return args[0]!;
-    if (allConst(args)) return constant(PRIMS[op].eval(args.map((a) => a.c), param)); // the same arithmetic as at run time
-    const text = code(op, args, param);
-    const found = memo.get(text);
-    if (found !== undefined) return found;
-    const s = `t${temps++}`;
-    const v = new Val(s, L.name(s), NaN);
-    for (const a of args) L.read(a);
-    L.write(v.id);
-    L.end(`const ${s} = ${text};`);
-    memo.set(text, v);
-    return v;
-  });
+  const ops = makeOps<number>(
+    (c) => tape.constant(c),
+    (prim, args, param) => {
+      // x^1 is x for every double (NaN and ±0 included), and V8's Math.pow(x, 1) is a slow path: the power
+      // rule's c*x^(c-1) for c = 2 writes it in every squared term's derivative.
+      if (prim === 'powc' && param === 1) return args[0]!;
+      allConst = true;
+      for (const a of args) if (!isConst(a)) allConst = false;
+      if (allConst) return folded(prim, args, param); // the same arithmetic as at run time
+      const op = PRIM_INDEX[prim];
+      const width = args.length + (op === POWC ? 1 : 0);
+      search: for (const s of recent) {
+        if (tape.op[s] !== op || tape.at[s + 1]! - tape.at[s]! !== width) continue;
+        for (let k = 0; k < args.length; k++) if (tape.args[tape.at[s]! + k] !== args[k]) continue search;
+        if (op === POWC && tape.c(tape.args[tape.at[s]! + args.length]!) !== param) continue;
+        return tape.def[s]!;
+      }
+      const id = tape.name(TEMP, temps++);
+      recent.push(tape.statements());
+      calc(id, op, args, param);
+      return id;
+    },
+  );
 
-  // Forward: each node's value is an input x<k>, a literal, or a local v<id>.
-  const val: Val[] = new Array(nodes.length);
-  graph.inputs.forEach((id, k) => (val[id] = new Val(`x${k}`, L.name(`x${k}`), NaN)));
+  // Forward: each node's value is an input, a constant, or a local v<node>.
+  const val = new Array<number>(nodes.length).fill(NONE);
+  graph.inputs.forEach((id, k) => (val[id] = tape.name(INPUT, k)));
   for (let i = 0; i < nodes.length; i++) {
     if (!mask[i]) continue;
     const n = nodes[i]!;
-    if (n.kind === 'const') val[i] = constant(n.value);
+    if (n.kind === 'const') val[i] = tape.constant(n.value);
     else if (n.kind === 'op') {
       const args = n.args.map((a) => val[a]!);
       if (n.op === 'powc' && n.param === 1) val[i] = args[0]!; // exactly x (see above)
-      else if (allConst(args)) val[i] = constant(PRIMS[n.op].eval(args.map((a) => a.c), n.param));
-      else {
-        const s = `v${i}`;
-        const v = (val[i] = new Val(s, L.name(s), NaN));
-        for (const a of args) L.read(a);
-        L.write(v.id);
-        L.end(`const ${s} = ${code(n.op, args, n.param)};`);
-      }
+      else if (args.every(isConst)) val[i] = folded(n.op, args, n.param);
+      else calc((val[i] = tape.name(VALUE, i)), PRIM_INDEX[n.op], args, n.param);
     }
   }
-  const forwardEnd = L.text.length;
+  tape.forwardEnd = tape.statements();
 
   // Reverse sweep. Adjoints that are compile-time constants (the output's 1, propagated through + - neg and
-  // constant factors) stay numbers; the others are locals a<id>. Partials' temporaries and adjoint statements
-  // interleave in the listing.
-  const adj: (Val | undefined)[] = new Array(nodes.length);
-  adj[output] = constant(1);
-  const declared = new Uint8Array(nodes.length);
-  const contribution = (p: Val, a: Val): Val | Term | undefined => {
-    const pc = p.id < 0 ? p.c : undefined;
-    if (pc === 0) return undefined;
-    if (a.id < 0) {
-      if (pc !== undefined) return constant(term(pc, a.c));
-      if (Number.isFinite(a.c)) return new Term(a.c === 1 ? p.s : a.c === -1 ? `-${p.s}` : `${p.s} * ${a.s}`, p, undefined, undefined);
-      return new Term(`(${p.s} === 0 ? 0 : ${p.s} * ${a.s})`, p, undefined, undefined);
+  // constant factors) stay constants; the others are locals a<node>. Partials' temporaries and adjoint
+  // statements interleave on the tape.
+  const adj = new Array<number | undefined>(nodes.length);
+  adj[output] = tape.constant(1);
+  const own = new Uint8Array(nodes.length); // whether a node's adjoint is its own local (else shared or constant)
+  // The contribution `partial × adjoint`: none (0), a constant (1, in tp), or a term (2: form tf over tp, tq).
+  let tf = 0;
+  let tp = NONE;
+  let tq = NONE;
+  const contribution = (p: number, a: number): 0 | 1 | 2 => {
+    const pc = isConst(p) ? tape.c(p) : undefined;
+    if (pc === 0) return 0;
+    tp = p;
+    tq = a;
+    if (isConst(a)) {
+      const ac = tape.c(a);
+      if (pc !== undefined) {
+        tp = tape.constant(term(pc, ac));
+        tq = NONE;
+        return 1;
+      }
+      tf = !Number.isFinite(ac) ? T_P_C_GUARD : ac === 1 ? T_P : ac === -1 ? T_NEG_P : T_P_C;
+      return 2;
     }
     if (pc !== undefined) {
-      if (Number.isFinite(pc)) return new Term(pc === 1 ? a.s : pc === -1 ? `-${a.s}` : `${p.s} * ${a.s}`, a, undefined, pc === 1 ? a : undefined);
-      return new Term(`(${a.s} === 0 ? 0 : ${p.s} * ${a.s})`, a, undefined, undefined);
+      tf = !Number.isFinite(pc) ? T_C_A_GUARD : pc === 1 ? T_A : pc === -1 ? T_NEG_A : T_C_A;
+      if (tf === T_A || tf === T_NEG_A) tp = a;
+      return 2;
     }
-    return new Term(`(${p.s} === 0 || ${a.s} === 0 ? 0 : ${p.s} * ${a.s})`, p, a, undefined);
+    tf = T_P_A_GUARD;
+    return 2;
   };
-  const readTerm = (t: Term) => {
-    if (t.r0) L.read(t.r0);
-    if (t.r1) L.read(t.r1);
+  const start = (target: NodeId, kind: number, from: number, form: number) => {
+    const id = tape.name(ADJOINT, target);
+    tape.begin(kind, id, form);
+    if (kind === START_FROM) tape.arg(from);
+    tape.arg(tp);
+    tape.arg(tq);
+    tape.end();
+    own[target] = 1;
+    adj[target] = id;
   };
-  const declare = (target: NodeId, text: (s: string) => string, reads: () => void) => {
-    const s = `a${target}`;
-    const v = new Val(s, L.name(s), NaN);
-    reads();
-    L.write(v.id);
-    L.end(text(s));
-    declared[target] = 1;
-    adj[target] = v;
-  };
-  const accumulate = (target: NodeId, t: Val | Term) => {
+  const accumulate = (target: NodeId, kind: 1 | 2) => {
     const cur = adj[target];
     if (cur === undefined) {
-      if (t instanceof Val) adj[target] = t;
-      else if (t.plain !== undefined) {
+      if (kind === 1) adj[target] = tp;
+      else if (tf === T_A) {
         // The contribution is another node's finished adjoint (a partial of 1: +, -, a product by 1): share its
         // local instead of copying it. `0 + a` is `a` here, as an adjoint local is never -0 (it starts as
         // `… + 0` or `c + …`, and a sum is -0 only if both terms are). A later contribution to `target` then
-        // declares target's own local (below), leaving the shared one untouched.
-        adj[target] = t.plain;
-      } else {
-        // `0 + t`, as the interpreter starts from 0 (this also turns a -0 into 0).
-        declare(target, (s) => `let ${s} = ${t.s} + 0;`, () => readTerm(t));
-      }
-    } else if (cur.id < 0 && t instanceof Val) {
-      adj[target] = constant(cur.c + t.c);
-    } else if (cur.id < 0) {
-      const c = t as Term;
-      declare(target, (s) => `let ${s} = ${cur.s} + ${c.s};`, () => readTerm(c));
-    } else if (!declared[target]) {
-      // `cur` is another node's local, shared (above): target's own starts from it, in the interpreter's order.
-      declare(
-        target,
-        (s) => `let ${s} = ${cur.s} + ${t.s};`,
-        () => {
-          L.read(cur);
-          if (t instanceof Term) readTerm(t);
-        },
-      );
+        // starts target's own local (below), leaving the shared one untouched.
+        adj[target] = tp;
+      } else start(target, START, NONE, tf);
+    } else if (isConst(cur) && kind === 1) {
+      adj[target] = tape.constant(tape.c(cur) + tape.c(tp));
+    } else if (isConst(cur) || !own[target]) {
+      // From a constant, or from another node's local shared above: target's own local starts from it, in the
+      // interpreter's order.
+      start(target, START_FROM, cur, kind === 1 ? T_CONST : tf);
     } else {
-      if (t instanceof Term) readTerm(t);
-      L.write(cur.id);
-      L.end(`${cur.s} += ${t.s};`);
+      tape.begin(ADD, cur, kind === 1 ? T_CONST : tf);
+      tape.arg(tp);
+      tape.arg(tq);
+      tape.end();
     }
   };
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i]!;
     const a = adj[i];
     if (!mask[i] || n.kind !== 'op' || !varies[i] || a === undefined) continue;
-    if (a.id < 0 && a.c === 0) continue;
-    memo.clear();
-    const args = n.args.map((x) => val[x]!);
-    const partials = PRIMS[n.op].partials(ops, args, val[i]!, n.param);
+    if (isConst(a) && tape.c(a) === 0) continue;
+    recent.length = 0;
+    const partials = PRIMS[n.op].partials(ops, n.args.map((x) => val[x]!), val[i]!, n.param);
     for (let j = 0; j < n.args.length; j++) {
       const arg = n.args[j]!;
       if (!varies[arg]) continue;
-      const t = contribution(partials[j]!, a);
-      if (t !== undefined) accumulate(arg, t);
+      const kind = contribution(partials[j]!, a);
+      if (kind !== 0) accumulate(arg, kind);
     }
   }
-  const gradient = graph.inputs.map((id) => adj[id] ?? constant(0));
-  const needed = graph.inputs.map((id) => mask[id] === 1);
-  return { listing: L, forwardEnd, value: val[output]!, gradient, needed };
+  tape.value = val[output]!;
+  tape.gradient = graph.inputs.map((id) => adj[id] ?? tape.constant(0));
+  tape.needed = graph.inputs.map((id) => mask[id] === 1);
+  return tape;
 }
 
 export type ValueColumns = (columns: readonly ArrayLike<number>[], count: number, value: Float64Array) => void;
@@ -358,27 +502,28 @@ export interface Kernels {
 }
 
 /**
- * The size of one generated function, in characters of statement text (plus an allowance for each name it loads
- * from or stores to the workspace). V8 optimizes only functions whose bytecode is below 60 KB
+ * The size of one generated function, in characters of statement text plus an allowance for each name it loads
+ * from or stores to the workspace. V8 optimizes only functions whose bytecode is below 60 KB
  * (--max-optimized-bytecode-size), and a function with more than about a hundred locals takes about 1.3 bytes of
  * bytecode per character of this code; a function over the limit runs in the interpreter, several times slower.
+ * Smaller functions cost more loads and stores between them, larger ones take V8 longer to optimize.
  */
 const BUDGET = 24000;
 /** Estimated size of loading one name from the workspace (`let v12 = w[345];`) or storing one. */
 const CROSSING = 20;
 
 /**
- * Compiles value and gradient kernels for `output`. The code is generated once; each of the four kernel shapes is
- * turned into a function when it is first called, so a caller pays V8's compile only for what it uses. A kernel
- * whose code fits one function runs its loop over the points inside it; a larger one is cut into functions that
- * share a Float64Array workspace, called in turn for each point. `chunk` (for tests) cuts every `chunk` statements
- * instead, whenever a kernel has more.
+ * Compiles value and gradient kernels for `output`. The graph is recorded once; each kernel (value, value +
+ * gradient) is written out as code when one of its shapes is first called, and each shape is compiled then, so a
+ * caller pays V8's compile only for what it uses. A kernel whose code fits one function runs its loop over the
+ * points inside it; a larger one is cut into functions that share a Float64Array workspace, called in turn for
+ * each point. `chunk` (for tests) cuts every `chunk` statements instead, whenever a kernel has more.
  */
 export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: number } = {}): Kernels {
-  const built = buildKernel(graph, output);
+  const tape = recordKernel(graph, output);
   const n = graph.inputs.length;
   const plans: (Plan | undefined)[] = [undefined, undefined];
-  const plan = (grad: boolean): Plan => (plans[grad ? 1 : 0] ??= planKernel(built, grad, options.chunk));
+  const plan = (grad: boolean): Plan => (plans[grad ? 1 : 0] ??= planKernel(tape, grad, options.chunk));
   let vc: ValueColumns | undefined;
   let gc: GradientColumns | undefined;
   let vr: ValueRows | undefined;
@@ -402,108 +547,186 @@ export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: 
 
 /** One kernel (value or value + gradient): its source and its column and row shapes, each compiled on first use. */
 interface Plan {
-  source: string;
+  readonly source: string;
   readonly columns: ValueColumns | GradientColumns;
   readonly rows: ValueRows | GradientRows;
 }
 
-function planKernel(built: Built, grad: boolean, chunk: number | undefined): Plan {
-  const L = built.listing;
-  const end = grad ? L.text.length : built.forwardEnd;
-  const cuts = chunk !== undefined ? (end > chunk ? cutEvery(end, chunk) : undefined) : cutByBudget(L, end);
-  return cuts === undefined ? singleFunction(built, grad, end) : chunked(built, grad, end, cuts);
-}
-
-/** Statement indices where functions start, every `chunk` statements. */
-function cutEvery(end: number, chunk: number): number[] {
-  const starts: number[] = [];
-  for (let s = 0; s < end; s += chunk) starts.push(s);
-  return starts;
-}
+/** The largest expression (in operations) written in place of a name that is used once. */
+const INLINE = 8;
 
 /**
- * Statement indices where functions start so that each stays within BUDGET (its statements, the loads at its
- * start and the stores at its end); undefined if the kernel fits one function.
+ * Writes out one kernel (the value's statements, or all of them for the gradient) and prepares its shapes. A
+ * value or temporary that the kernel's text uses exactly once is written in place of its name, in parentheses,
+ * instead of as a statement of its own (up to INLINE operations per expression): V8 compiles fewer, larger
+ * statements with fewer locals faster, and the arithmetic is the same (operations on doubles give the same
+ * result wherever they are written; these expressions read only values, never an adjoint that changes).
+ *
+ * A kernel whose text fits BUDGET is one function. A larger one is cut into functions, called in turn for each
+ * point. A name used in one function only stays a local there. A name that crosses functions (a forward value the
+ * reverse sweep reads, an adjoint accumulated in several) has a slot in a shared Float64Array workspace `w`: a
+ * function loads it into a local at its start and, if it writes the name and a later function reads it, stores
+ * it back at its end. Inputs are slots 0..n-1; the value and the gradient are read from their slots after the
+ * last function. Functions are cut where the next statement would take one over BUDGET (its text, loads and
+ * stores), or every `chunk` statements, in one pass that writes the text of one function at a time.
  */
-function cutByBudget(L: Listing, end: number): number[] | undefined {
-  const { refs, refAt, text, names } = L;
-  let total = 0;
-  for (let s = 0; s < end; s++) total += text[s]!.length;
-  if (total <= BUDGET) return undefined;
-  // The last statement using each name.
-  const lastUse = new Int32Array(names.length);
-  for (let s = 0; s < end; s++) for (let r = refAt[s]!; r < refAt[s + 1]!; r++) lastUse[refs[r]! >> 1] = s;
-  const declared = new Uint8Array(names.length);
-  // The last function that used each name, and the last that wrote it.
-  const seen = new Int32Array(names.length).fill(-1);
-  const wrote = new Int32Array(names.length).fill(-1);
-  // Names written in the current function and used after the current statement: each needs a store if the
-  // function ends here. `due[s]` counts those whose last use is statement s.
-  const due = new Int32Array(end + 1);
-  let written: number[] = [];
-  let pending = 0;
-  const starts = [0];
-  let c = 0;
-  let size = 0;
-  const costOf = (s: number) => {
-    let cost = text[s]!.length;
-    for (let r = refAt[s]!; r < refAt[s + 1]!; r++) {
-      const id = refs[r]! >> 1;
-      if (refs[r]! & 1) {
-        if (wrote[id] !== c && lastUse[id] > s) cost += CROSSING; // a store at the end, unless last used here
-        if (declared[id] && seen[id] !== c) cost += CROSSING; // `+=` to a name of an earlier function: a load
-      } else if (seen[id] !== c) cost += CROSSING; // a load at the start
-    }
-    return cost;
+function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan {
+  const end = grad ? tape.statements() : tape.forwardEnd;
+  const { kind, def, at, args, defAt, needed } = tape;
+  const names = tape.nameCount;
+  const n = needed.length;
+  const results = grad ? [tape.value, ...tape.gradient] : [tape.value];
+
+  // Which names are written in place (size > 0: the operations of the expression), and the last statement that
+  // reads each name, counting the names an inlined expression reads where it is written.
+  const uses = new Int32Array(names);
+  for (let s = 0; s < end; s++) tape.countUses(s, uses);
+  for (const r of results) if (r >= 0) uses[r] += 2;
+  const size = new Uint8Array(names);
+  const lastUse = new Int32Array(names).fill(-1);
+  /** Calls `f` with every name statement s reads (an inlined name: the names its expression reads). */
+  const reads = (s: number, f: (id: number) => void) => {
+    const visit = (o: number) => {
+      if (o < 0) return;
+      if (size[o] === 0) f(o);
+      else for (let k = at[defAt[o]!]!; k < at[defAt[o]! + 1]!; k++) visit(args[k]!);
+    };
+    for (let k = at[s]!; k < at[s + 1]!; k++) visit(args[k]!);
+    if (kind[s] === ADD) f(def[s]!);
   };
+  let now = 0;
+  const touch = (id: number) => (lastUse[id] = now);
   for (let s = 0; s < end; s++) {
-    let cost = costOf(s);
-    if (size > 0 && size + cost + pending * CROSSING > BUDGET) {
-      for (const id of written) if (lastUse[id] >= s) due[lastUse[id]]--;
-      written = [];
-      pending = 0;
-      c++;
-      starts.push(s);
-      size = 0;
-      cost = costOf(s);
+    const d = def[s]!;
+    if (kind[s] === CALC && uses[d] === 1) {
+      let ops = 1;
+      for (let k = at[s]!; k < at[s + 1]!; k++) if (args[k]! >= 0) ops += size[args[k]!]!;
+      if (ops <= INLINE) {
+        size[d] = ops;
+        continue;
+      }
     }
-    size += cost;
-    for (let r = refAt[s]!; r < refAt[s + 1]!; r++) {
-      const id = refs[r]! >> 1;
-      if (refs[r]! & 1) {
-        declared[id] = 1;
-        if (wrote[id] !== c) {
-          wrote[id] = c;
-          if (lastUse[id] > s) {
-            pending++;
-            due[lastUse[id]]++;
-            written.push(id);
-          }
+    now = s;
+    reads(s, touch);
+    lastUse[d] = s;
+  }
+  for (const r of results) if (r >= 0) lastUse[r] = end;
+
+  const inlined: (string | undefined)[] = [];
+  tape.inlined = inlined;
+  try {
+    const resultText = results.map((r) => tape.operand(r));
+    if (chunk === undefined) {
+      // One function, if its text fits.
+      const lines: string[] = [];
+      let total = 0;
+      for (let s = 0; s < end && total <= BUDGET; s++) {
+        const d = def[s]!;
+        if (size[d] > 0 && kind[s] === CALC) inlined[d] = `(${tape.expression(s)})`;
+        else total += lines[lines.push(tape.statement(s)) - 1]!.length;
+      }
+      if (total <= BUDGET) return singleFunction(tape, lines, resultText, grad);
+    }
+
+    const slot = new Int32Array(names).fill(-1);
+    for (let k = 0; k < n; k++) slot[k] = k;
+    let slots = n;
+    // Per name: the last function that used it, and the last that wrote it.
+    const seen = new Int32Array(names).fill(-1);
+    const wrote = new Int32Array(names).fill(-1);
+    // Names written in the current function and used after the current statement: each needs a store if the
+    // function ends here (`pending` of them); `due[s]` counts those whose last use is statement s.
+    const due = new Int32Array(end + 1);
+    let pending = 0;
+    let loads: number[] = [];
+    let written: number[] = [];
+    let lines: string[] = [];
+    const sources: string[] = [];
+    let c = 0;
+    let size0 = 0;
+    const close = (to: number) => {
+      const head = loads.map((id) => `let ${tape.operand(id)} = w[${slot[id]}];`);
+      const tail: string[] = [];
+      for (const id of written) {
+        if (lastUse[id]! < to) continue;
+        if (slot[id] === -1) slot[id] = slots++;
+        tail.push(`w[${slot[id]}] = ${tape.operand(id)};`);
+      }
+      sources.push(`${head.join('\n')}\n${lines.join('\n')}\n${tail.join('\n')}`);
+    };
+    let cost = 0;
+    const costRead = (id: number) => {
+      if (seen[id] !== c) cost += CROSSING; // a load at the start
+    };
+    const markRead = (id: number) => {
+      if (seen[id] !== c) {
+        seen[id] = c;
+        loads.push(id);
+      }
+    };
+    for (let s = 0; s < end; s++) {
+      const d = def[s]!;
+      if (size[d] > 0 && kind[s] === CALC) {
+        inlined[d] = `(${tape.expression(s)})`;
+        continue;
+      }
+      const text = tape.statement(s);
+      const costOf = () => {
+        cost = text.length;
+        reads(s, costRead);
+        if (wrote[d] !== c && lastUse[d]! > s) cost += CROSSING; // a store at the end, unless last used here
+        return cost;
+      };
+      costOf();
+      if (chunk !== undefined ? lines.length >= chunk : size0 > 0 && size0 + cost + pending * CROSSING > BUDGET) {
+        close(s);
+        for (const id of written) if (lastUse[id]! >= s) due[lastUse[id]!]--;
+        loads = [];
+        written = [];
+        lines = [];
+        pending = 0;
+        c++;
+        size0 = 0;
+        costOf();
+      }
+      size0 += cost;
+      lines.push(text);
+      reads(s, markRead);
+      seen[d] = c; // a declaration, or a `+=` to a name loaded just above
+      if (wrote[d] !== c) {
+        wrote[d] = c;
+        if (lastUse[d]! > s) {
+          pending++;
+          due[lastUse[d]!]++;
+          written.push(d);
         }
       }
-      seen[id] = c;
+      pending -= due[s]!;
+      due[s] = 0;
     }
-    pending -= due[s]!;
-    due[s] = 0;
+    if (c === 0 && chunk !== undefined) return singleFunction(tape, lines, resultText, grad);
+    close(end);
+    return chunked(tape, sources, slots, slot, results, grad);
+  } finally {
+    tape.inlined = undefined;
   }
-  return starts;
 }
 
 /** A kernel as one function with its loop over the points inside. */
-function singleFunction(built: Built, grad: boolean, end: number): Plan {
-  const { listing: L, value, gradient, needed } = built;
+function singleFunction(tape: Tape, body: string[], results: string[], grad: boolean): Plan {
+  const { needed } = tape;
+  const [value, ...gradient] = results;
   const n = needed.length;
   const idx = [...Array(n).keys()];
-  const body = L.text.slice(0, end);
   const loadCols = idx.filter((k) => needed[k]).map((k) => `const x${k} = c${k}[i];`);
   const loadRows = idx.filter((k) => needed[k]).map((k) => `const x${k} = p[o + ${k}];`);
   const colsHead = idx.filter((k) => needed[k]).map((k) => `const c${k} = cols[${k}];`);
   const gradHead = idx.map((k) => `const g${k} = grad[${k}];`);
   const block = (lines: string[]) => (lines.length ? `    ${lines.join('\n    ')}` : '');
-  const colsLoop = `for (let i = 0; i < count; i++) {\n${block(loadCols)}\n${block(body)}\n    out[i] = ${value.s};`;
-  const rowsLoop = `for (let i = 0, o = 0; i < count; i++, o += ${n}) {\n${block(loadRows)}\n${block(body)}\n    out[i] = ${value.s};`;
+  const colsLoop = `for (let i = 0; i < count; i++) {\n${block(loadCols)}\n${block(body)}\n    out[i] = ${value};`;
+  const rowsLoop = `for (let i = 0, o = 0; i < count; i++, o += ${n}) {\n${block(loadRows)}\n${block(body)}\n    out[i] = ${value};`;
   const columns = grad
-    ? `${colsHead.join('\n')}\n${gradHead.join('\n')}\n${colsLoop}\n${block(idx.map((k) => `g${k}[i] = ${gradient[k]!.s};`))}\n}`
+    ? `${colsHead.join('\n')}\n${gradHead.join('\n')}\n${colsLoop}\n${block(idx.map((k) => `g${k}[i] = ${gradient[k]};`))}\n}`
     : `${colsHead.join('\n')}\n${colsLoop}\n}`;
   let cf: Plan['columns'] | undefined;
   let rf: Plan['rows'] | undefined;
@@ -514,73 +737,24 @@ function singleFunction(built: Built, grad: boolean, end: number): Plan {
     },
     get rows() {
       if (rf) return rf;
-      const rows = grad ? `${rowsLoop}\n${block(idx.map((k) => `g[o + ${k}] = ${gradient[k]!.s};`))}\n}` : `${rowsLoop}\n}`;
+      const rows = grad ? `${rowsLoop}\n${block(idx.map((k) => `g[o + ${k}] = ${gradient[k]};`))}\n}` : `${rowsLoop}\n}`;
       return (rf = (grad ? new Function('p', 'count', 'out', 'g', `'use strict';\n${rows}`) : new Function('p', 'count', 'out', `'use strict';\n${rows}`)) as Plan['rows']);
     },
   };
 }
 
-/**
- * A kernel cut into functions at `starts`, called in turn for each point. A name used in one function only stays
- * a local there. A name that crosses functions (a forward value the reverse sweep reads, an adjoint accumulated in
- * several) has a slot in a shared Float64Array workspace: a function loads it into a local at its start and, if it
- * writes the name and a later function reads it, stores it back at its end. Inputs are slots 0..n-1; the value
- * and the gradient are read from their slots after the last function.
- */
-function chunked(built: Built, grad: boolean, end: number, starts: number[]): Plan {
-  const { listing: L, needed } = built;
-  const { refs, refAt, text, names } = L;
+/** A kernel cut into functions over a workspace (see planKernel), from their sources and slots. */
+function chunked(tape: Tape, sources: string[], slots: number, slot: Int32Array, results: number[], grad: boolean): Plan {
+  const { needed } = tape;
   const n = needed.length;
-  const count = starts.length;
-  const chunkEnd = (c: number) => (c + 1 < count ? starts[c + 1]! : end);
-  // Where each name is declared (inputs: before every function) and the last function that uses it.
-  const home = new Int32Array(names.length).fill(-1);
-  const last = new Int32Array(names.length).fill(-1);
-  for (let c = 0; c < count; c++) {
-    for (let r = refAt[starts[c]!]!; r < refAt[chunkEnd(c)]!; r++) {
-      const id = refs[r]! >> 1;
-      if (refs[r]! & 1 && home[id] === -1 && id >= n) home[id] = c;
-      last[id] = c;
-    }
-  }
-  // Slots: inputs first, then every name that crosses, when it is first stored; then constant results.
-  const slot = new Int32Array(names.length).fill(-1);
-  for (let k = 0; k < n; k++) slot[k] = k;
-  let slots = n;
-  const results = grad ? [built.value, ...built.gradient] : [built.value];
-  for (const v of results) if (v.id >= 0) last[v.id] = count;
-  const loaded = new Int32Array(names.length).fill(-1);
-  const stored = new Int32Array(names.length).fill(-1);
-  const sources: string[] = [];
-  const fns: ((w: Float64Array) => void)[] = [];
-  for (let c = 0; c < count; c++) {
-    const loads: string[] = [];
-    const stores: string[] = [];
-    for (let r = refAt[starts[c]!]!; r < refAt[chunkEnd(c)]!; r++) {
-      const id = refs[r]! >> 1;
-      if ((id < n || home[id] !== c) && loaded[id] !== c) {
-        loaded[id] = c;
-        loads.push(`let ${names[id]} = w[${slot[id]}];`);
-      }
-      if (refs[r]! & 1 && last[id] > c && stored[id] !== c) {
-        stored[id] = c;
-        if (slot[id] === -1) slot[id] = slots++;
-        stores.push(`w[${slot[id]}] = ${names[id]};`);
-      }
-    }
-    sources.push(`${loads.join('\n')}\n${text.slice(starts[c]!, chunkEnd(c)).join('\n')}\n${stores.join('\n')}`);
-  }
-  const slotOf = (v: Val) => (v.id >= 0 ? slot[v.id]! : slots++);
-  const resultSlots = results.map(slotOf);
+  const resultSlots = results.map((r) => (r >= 0 ? slot[r]! : slots++));
   const w = new Float64Array(slots);
-  results.forEach((v, k) => {
-    if (v.id < 0) w[resultSlots[k]!] = v.c;
+  results.forEach((r, k) => {
+    if (r < 0) w[resultSlots[k]!] = tape.c(r);
   });
-  let compiled = false;
+  const fns: ((w: Float64Array) => void)[] = [];
   const compile = () => {
-    if (compiled) return;
-    for (const s of sources) fns.push(new Function('w', `'use strict';\n${s}`) as (w: Float64Array) => void);
-    compiled = true;
+    if (fns.length === 0) for (const s of sources) fns.push(new Function('w', `'use strict';\n${s}`) as (w: Float64Array) => void);
   };
   const run = () => {
     for (let c = 0; c < fns.length; c++) fns[c]!(w);
