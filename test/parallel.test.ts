@@ -146,3 +146,17 @@ describe('Ctrl-C on several threads', () => {
     expect(stderr).toBe(`adiff: interrupted after ${lines.length} points\n`);
   }, 30000);
 });
+
+describe('outside the bundle', () => {
+  it('the ES-module build (dist/cli/main.js, no workers possible) runs --points on the main thread', () => {
+    const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+    const script = `import { main, processIo } from ${JSON.stringify(main)}; process.exitCode = await main(process.argv.slice(1), processIo());`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'eval', 'x1*x2', '--points', '-'], {
+      input: oddCsv(3000),
+      encoding: 'utf8',
+      env: { ...process.env, ...MANY },
+    });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stdout).toBe(run(['eval', 'x1*x2', '--points', '-'], ONE, oddCsv(3000)).stdout);
+  });
+});

@@ -77,7 +77,8 @@ export function threadCount(env: Readonly<Record<string, string | undefined>>): 
     const n = Number(set);
     return n <= 1 ? 0 : Math.min(n, 16);
   }
-  const os = require?.('node:os') as { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
+  // `require` exists only in the bundled CLI, the one place where workers can start.
+  const os = typeof require === 'function' ? (require('node:os') as { availableParallelism?: () => number; cpus(): unknown[] }) : undefined;
   const cores = os ? (os.availableParallelism?.() ?? os.cpus().length) : 1;
   return cores >= 2 ? 2 : 0;
 }
