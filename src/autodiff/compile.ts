@@ -156,6 +156,8 @@ const TERM_USES: [number, number][] = [[1, 0], [1, 0], [1, 1], [2, 1], [1, 0], [
 const PRIM_NAMES = Object.keys(PRIMS) as PrimName[];
 const PRIM_INDEX = Object.fromEntries(PRIM_NAMES.map((name, k) => [name, k])) as Record<PrimName, number>;
 const POWC = PRIM_INDEX.powc;
+/** Primitives written as plain arithmetic (no Math call): cheap enough to compute again rather than store and load. */
+const CHEAP = PRIM_NAMES.map((name) => !PRIMS[name].code(['a', 'b', 'c'], '2').includes('Math.'));
 const NONE = -1;
 
 class Tape {
@@ -554,6 +556,8 @@ interface Plan {
 
 /** The largest expression (in operations) written in place of a name that is used once. */
 const INLINE = 8;
+/** The largest arithmetic of the inputs that a function computes again instead of loading it (see planKernel). */
+const RECOMPUTE = 4;
 
 /**
  * Writes out one kernel (the value's statements, or all of them for the gradient) and prepares its shapes. A
@@ -568,7 +572,9 @@ const INLINE = 8;
  * function loads it into a local at its start and, if it writes the name and a later function reads it, stores
  * it back at its end. Inputs are slots 0..n-1; the value and the gradient are read from their slots after the
  * last function. Functions are cut where the next statement would take one over BUDGET (its text, loads and
- * stores), or every `chunk` statements, in one pass that writes the text of one function at a time.
+ * stores), or every `chunk` statements, in one pass that writes the text of one function at a time. A value that
+ * is plain arithmetic of the inputs (up to RECOMPUTE operations, such as `k*x + y`) is not stored at all: a later
+ * function that reads it computes it again at its start, from the inputs, with the same operations.
  */
 function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan {
   const end = grad ? tape.statements() : tape.forwardEnd;
@@ -584,6 +590,12 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   for (const r of results) if (r >= 0) uses[r] += 2;
   const size = new Uint8Array(names);
   const lastUse = new Int32Array(names).fill(-1);
+  // Names that are plain arithmetic of inputs and constants (`pure`), and those of them computed again where
+  // another function needs them (`again`).
+  const pure = new Uint8Array(names).fill(1, 0, n);
+  const again = new Uint8Array(names);
+  const isResult = new Uint8Array(names);
+  for (const r of results) if (r >= 0) isResult[r] = 1;
   /** Calls `f` with every name statement s reads (an inlined name: the names its expression reads). */
   const reads = (s: number, f: (id: number) => void) => {
     const visit = (o: number) => {
@@ -598,13 +610,21 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   const touch = (id: number) => (lastUse[id] = now);
   for (let s = 0; s < end; s++) {
     const d = def[s]!;
-    if (kind[s] === CALC && uses[d] === 1) {
+    if (kind[s] === CALC) {
       let ops = 1;
-      for (let k = at[s]!; k < at[s + 1]!; k++) if (args[k]! >= 0) ops += size[args[k]!]!;
-      if (ops <= INLINE) {
+      let plain = CHEAP[tape.op[s]!]!;
+      for (let k = at[s]!; k < at[s + 1]!; k++) {
+        const o = args[k]!;
+        if (o < 0) continue;
+        ops += size[o]!;
+        if (!pure[o]) plain = false;
+      }
+      if (uses[d] === 1 && ops <= INLINE) {
         size[d] = ops;
+        pure[d] = plain ? 1 : 0;
         continue;
       }
+      if (plain && ops <= RECOMPUTE && !isResult[d]) pure[d] = again[d] = 1;
     }
     now = s;
     reads(s, touch);
@@ -639,6 +659,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
     const due = new Int32Array(end + 1);
     let pending = 0;
     let loads: number[] = [];
+    let computed: number[] = [];
     let written: number[] = [];
     let lines: string[] = [];
     const sources: string[] = [];
@@ -646,6 +667,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
     let size0 = 0;
     const close = (to: number) => {
       const head = loads.map((id) => `let ${tape.operand(id)} = w[${slot[id]}];`);
+      for (const id of computed) head.push(tape.statement(defAt[id]!));
       const tail: string[] = [];
       for (const id of written) {
         if (lastUse[id]! < to) continue;
@@ -659,10 +681,12 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       if (seen[id] !== c) cost += CROSSING; // a load at the start
     };
     const markRead = (id: number) => {
-      if (seen[id] !== c) {
-        seen[id] = c;
-        loads.push(id);
-      }
+      if (seen[id] === c) return;
+      seen[id] = c;
+      if (again[id]) {
+        reads(defAt[id]!, markRead); // its inputs (and values it needs) first
+        computed.push(id);
+      } else loads.push(id);
     };
     for (let s = 0; s < end; s++) {
       const d = def[s]!;
@@ -674,7 +698,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       const costOf = () => {
         cost = text.length;
         reads(s, costRead);
-        if (wrote[d] !== c && lastUse[d]! > s) cost += CROSSING; // a store at the end, unless last used here
+        if (wrote[d] !== c && lastUse[d]! > s && !again[d]) cost += CROSSING; // a store at the end, unless last used here
         return cost;
       };
       costOf();
@@ -682,6 +706,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
         close(s);
         for (const id of written) if (lastUse[id]! >= s) due[lastUse[id]!]--;
         loads = [];
+        computed = [];
         written = [];
         lines = [];
         pending = 0;
@@ -695,7 +720,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       seen[d] = c; // a declaration, or a `+=` to a name loaded just above
       if (wrote[d] !== c) {
         wrote[d] = c;
-        if (lastUse[d]! > s) {
+        if (lastUse[d]! > s && !again[d]) {
           pending++;
           due[lastUse[d]!]++;
           written.push(d);
