@@ -25,7 +25,7 @@ const cachePath = 'dist/cli/adiff.cache';
  * The functions of each lazily loaded built-in that the bundle uses: the module is loaded when one of them is first
  * called. A use of any other export fails the build (esbuild: no matching export).
  * - node:child_process: commander needs it only for executable subcommands (adiff has none); it drags in net.
- * - node:readline, node:os: the REPL.
+ * - node:readline, node:os: the REPL; node:os also for the number of cores (--points threads).
  * - node:fs/promises: reading a --file or writing plot --out (it also loads streams and readline internals).
  * - node:tty: asked only when a stream is a character device other than /dev/null (io.ts, isTerminal); it loads
  *   net and streams.
@@ -33,7 +33,7 @@ const cachePath = 'dist/cli/adiff.cache';
 const lazyBuiltins = {
   'node:child_process': ['spawn'],
   'node:readline': ['createInterface'],
-  'node:os': ['homedir'],
+  'node:os': ['homedir', 'availableParallelism'],
   'node:fs/promises': ['readFile', 'writeFile', 'appendFile', 'open'],
   'node:tty': ['isatty'],
 };

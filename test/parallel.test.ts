@@ -4,7 +4,7 @@
 // ADIFF_PARALLEL_AFTER=0 (workers from the first chunk on) against ADIFF_THREADS=1 (the main thread only).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +122,11 @@ describe('the workers really run', () => {
     const one = await threadsWhileRunning(ONE);
     const many = await threadsWhileRunning(MANY);
     expect(many - one, `${one} threads against ${many}`).toBeGreaterThanOrEqual(2);
+  }, 30000);
+  it.runIf(existsSync('/proc/self/task') && availableParallelism() >= 2)('by default, on two cores or more, one worker thread', async () => {
+    const one = await threadsWhileRunning(ONE);
+    const auto = await threadsWhileRunning({ ADIFF_PARALLEL_AFTER: '0' });
+    expect(auto - one, `${one} threads against ${auto}`).toBeGreaterThanOrEqual(1);
   }, 30000);
 });
 

@@ -5,6 +5,7 @@
 // plan from the formula's text and the command's options (batch-worker.ts), so every line is exactly what the
 // single-threaded path writes. Only the bundled CLI can start workers; elsewhere (tests run in-process, the
 // library) everything runs on one thread.
+import { availableParallelism } from 'node:os';
 import type { ParserState } from './points.js';
 
 /** What a worker needs to rebuild the command's plan: the command, the formula's text and its options. */
@@ -77,9 +78,7 @@ export function threadCount(env: Readonly<Record<string, string | undefined>>): 
     const n = Number(set);
     return n <= 1 ? 0 : Math.min(n, 16);
   }
-  // `require` exists only in the bundled CLI, the one place where workers can start.
-  const os = typeof require === 'function' ? (require('node:os') as { availableParallelism?: () => number; cpus(): unknown[] }) : undefined;
-  const cores = os ? (os.availableParallelism?.() ?? os.cpus().length) : 1;
+  const cores = availableParallelism();
   return cores >= 2 ? 2 : 0;
 }
 
