@@ -126,6 +126,21 @@ describe('compiled kernels agree with the interpreter', () => {
     );
   });
 
+  it('agrees on a long chain of arithmetic whose values are each used twice (cut into functions)', () => {
+    // u1 = x*y + x, then u(k+1) = u(k)*0.5 + u(k)*0.25 + y: plain arithmetic, each value read twice, 3000 deep.
+    const steps = Array.from({ length: 2999 }, (_, k) => `u${k + 2} = u${k + 1}*0.5 + u${k + 1}*0.25 + y`);
+    const low = lowered(['u1 = x*y + x', ...steps, 'u3000'].join('; '));
+    const k = compileKernels(low.graph, low.output.node);
+    for (const p of [[0.5, -1], [3, 2]]) {
+      const v = new Float64Array(1);
+      const g = new Float64Array(2);
+      k.gradientRows(p, 1, v, g);
+      const ref = gradientAt(low, p);
+      expect(same(v[0]!, ref.value) && same(g[0]!, ref.gradient[0]!) && same(g[1]!, ref.gradient[1]!)).toBe(true);
+    }
+    expect(k.source.gradient).toMatch(/w\[/); // it was cut into functions
+  });
+
   it('compiles a kernel shape on first use, and each shape gives the same numbers', () => {
     const low = lowered(deepSin(1500)); // cut into functions at the default size
     const k = compileKernels(low.graph, low.output.node);

@@ -590,8 +590,8 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   for (const r of results) if (r >= 0) uses[r] += 2;
   const size = new Uint8Array(names);
   const lastUse = new Int32Array(names).fill(-1);
-  // Names that are plain arithmetic of inputs and constants (`pure`), and those of them computed again where
-  // another function needs them (`again`).
+  // Inputs and the inlined expressions that are plain arithmetic of inputs and constants (`pure`), and the names
+  // computed again where another function needs them (`again`).
   const pure = new Uint8Array(names).fill(1, 0, n);
   const again = new Uint8Array(names);
   const isResult = new Uint8Array(names);
@@ -624,7 +624,9 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
         pure[d] = plain ? 1 : 0;
         continue;
       }
-      if (plain && ops <= RECOMPUTE && !isResult[d]) pure[d] = again[d] = 1;
+      // Computed again only from inputs and constants (not from another name computed again), so that the work
+      // a function does at its start stays bounded however long a chain of such values is.
+      if (plain && ops <= RECOMPUTE && !isResult[d]) again[d] = 1;
     }
     now = s;
     reads(s, touch);
