@@ -194,6 +194,7 @@ for (const c of want('kernels') ? cases : []) {
 // ---------------------------------------------------------------------------------------------------------
 const dir = mkdtempSync(join(tmpdir(), 'adiff-bench-'));
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const kb = (x) => (x === undefined ? 'n/a' : `${fmt(x / 1024)} MB`);
 /** Runs a shell command, returning wall time (ms) and the peak RSS (KB) of the timed process when measurable. */
 function runTimed(command) {
   const t = performance.now();
@@ -246,13 +247,12 @@ if (want('e2e')) {
     },
     quick ? 1 : 3,
   );
-  const kb = (x) => (x === undefined ? 'n/a' : `${fmt(x / 1024)} MB`);
   const row = (name, r) => console.log(`| ${name} | ${fmt(million)} | ${fmt(r.ms / 1000)} s | ${kb(r.rss)} | ${fmt(r.ms / e2e.floor.ms)}x | ${fmt(r.ms / e2e.floorChunks.ms)}x |`);
   console.log(`| run | points | time | peak RSS | ratio to the readline floor | ratio to the chunked floor |`);
   console.log('|---|---|---|---|---|---|');
   row('plain read-CSV-write-NDJSON script, readline (I/O floor)', e2e.floor);
   row('the same, reading chunks without readline', e2e.floorChunks);
-  row(`adiff eval --points (value + gradient; ${cpus().length} threads)`, e2e.adiff);
+  row('adiff eval --points (value + gradient; default: 2 threads on 2 cores or more)', e2e.adiff);
   row('adiff eval --points, ADIFF_THREADS=1', e2e.adiffOne);
 }
 
@@ -263,19 +263,21 @@ writeFileSync(gen, `let n = Number(process.argv[2]); process.stdout.write('x1,x2
 let i = 0; function more() { let s = ''; while (i < n && s.length < 1 << 16) { s += (0.5 + (i % 1000) / 300) + ',' + (i % 777) / 100 + '\\n'; i++; }
 if (s) { if (process.stdout.write(s)) setImmediate(more); else process.stdout.once('drain', more); } } more();\n`);
 const sizes = full ? [1e4, 1e6, 1e7] : quick ? [1e4, 1e5] : [1e4, 1e6];
-console.log('| points | time | peak RSS of adiff |');
-console.log('|---|---|---|');
+console.log('| points | threads | time | peak RSS of adiff |');
+console.log('|---|---|---|---|');
 for (const size of sizes) {
-  const t = performance.now();
-  const r = timeBin
-    ? spawnSync('bash', ['-c', `node ${gen} ${size} | ${timeBin} -f '%M' -o ${dir}/rss2.txt node ${bin} eval "ln(x1)+x1*x2-sin(x2)" --points - > /dev/null`], { encoding: 'utf8' })
-    : spawnSync('bash', ['-c', `node ${gen} ${size} | node ${bin} eval "ln(x1)+x1*x2-sin(x2)" --points - > /dev/null`], { encoding: 'utf8' });
-  const ms = performance.now() - t;
-  if (r.status !== 0) throw new Error(r.stderr);
-  const rss = timeBin ? Number(spawnSync('cat', [`${dir}/rss2.txt`], { encoding: 'utf8' }).stdout.trim().split('\n').pop()) : undefined;
-  console.log(`| ${fmt(size)} | ${fmt(ms / 1000)} s | ${kb(rss)} |`);
+  for (const threads of ['default', '1']) {
+    const env = threads === '1' ? 'env ADIFF_THREADS=1 ' : '';
+    const t = performance.now();
+    const r = timeBin
+      ? spawnSync('bash', ['-c', `node ${gen} ${size} | ${env}${timeBin} -f '%M' -o ${dir}/rss2.txt node ${bin} eval "ln(x1)+x1*x2-sin(x2)" --points - > /dev/null`], { encoding: 'utf8' })
+      : spawnSync('bash', ['-c', `node ${gen} ${size} | ${env}node ${bin} eval "ln(x1)+x1*x2-sin(x2)" --points - > /dev/null`], { encoding: 'utf8' });
+    const ms = performance.now() - t;
+    if (r.status !== 0) throw new Error(r.stderr);
+    const rss = timeBin ? Number(spawnSync('cat', [`${dir}/rss2.txt`], { encoding: 'utf8' }).stdout.trim().split('\n').pop()) : undefined;
+    console.log(`| ${fmt(size)} | ${threads} | ${fmt(ms / 1000)} s | ${kb(rss)} |`);
+  }
 }
-
 }
 
 // ---------------------------------------------------------------------------------------------------------

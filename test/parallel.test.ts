@@ -8,7 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { countLines, recordBoundary } from '../src/cli/parallel.js';
+import { countLines, recordBoundary, threadCount } from '../src/cli/parallel.js';
 
 const bin = fileURLToPath(new URL('../bin/adiff.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'adiff-parallel-'));
@@ -50,7 +50,7 @@ function oddCsv(n: number): string {
   return rows.join('\n');
 }
 
-describe('recordBoundary and countLines', () => {
+describe('recordBoundary, countLines, threadCount', () => {
   it('cuts after the last line break outside quotes', () => {
     expect(recordBoundary('a,b\n1,2\n3,', true)).toBe(8);
     expect(recordBoundary('a,b\n1,"x\ny",2\n3', true)).toBe(14);
@@ -59,6 +59,12 @@ describe('recordBoundary and countLines', () => {
     expect(recordBoundary('{"a":"\\"x"}\n{"a"', false)).toBe(12);
     expect(recordBoundary('no break', true)).toBe(0);
     expect(countLines('a\nb\r\n\nc')).toBe(3);
+  });
+  it('threadCount: ADIFF_THREADS when set; else 2 for a file on two cores or more, 1 (no workers) for a pipe', () => {
+    expect(threadCount({ ADIFF_THREADS: '1' }, true)).toBe(0);
+    expect(threadCount({ ADIFF_THREADS: '3' }, false)).toBe(3);
+    expect(threadCount({}, false)).toBe(0);
+    expect(threadCount({}, true)).toBe(availableParallelism() >= 2 ? 2 : 0);
   });
 });
 
@@ -123,11 +129,28 @@ describe('the workers really run', () => {
     const many = await threadsWhileRunning(MANY);
     expect(many - one, `${one} threads against ${many}`).toBeGreaterThanOrEqual(2);
   }, 30000);
-  it.runIf(existsSync('/proc/self/task') && availableParallelism() >= 2)('by default, on two cores or more, one worker thread', async () => {
-    const one = await threadsWhileRunning(ONE);
-    const auto = await threadsWhileRunning({ ADIFF_PARALLEL_AFTER: '0' });
+  /** The most OS threads seen while adiff reads a file of points. */
+  async function threadsOnFile(env: Record<string, string>, file: string): Promise<number> {
+    const child = spawn(process.execPath, [bin, 'eval', 'x1*x2', '--points', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    let most = 0;
+    const timer = setInterval(() => {
+      try {
+        most = Math.max(most, readdirSync(`/proc/${child.pid}/task`).length);
+      } catch {
+        // finished
+      }
+    }, 20);
+    await new Promise((r) => child.on('close', r));
+    clearInterval(timer);
+    return most;
+  }
+  it.runIf(existsSync('/proc/self/task') && availableParallelism() >= 2)('by default, a large file of points starts one worker thread', async () => {
+    const file = join(dir, 'large.csv');
+    writeFileSync(file, oddCsv(400000)); // about 6 MB: past the 4 MB after which workers start
+    const one = await threadsOnFile(ONE, file);
+    const auto = await threadsOnFile({}, file);
     expect(auto - one, `${one} threads against ${auto}`).toBeGreaterThanOrEqual(1);
-  }, 30000);
+  }, 60000);
 });
 
 describe('Ctrl-C on several threads', () => {

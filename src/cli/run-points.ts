@@ -177,7 +177,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   });
   const { block } = parser;
   // Large inputs go to worker threads once this many bytes have been read (see parallel.ts).
-  const threads = threadCount(io.env);
+  const threads = threadCount(io.env, source.size !== undefined);
   const after = parallelAfter(io.env);
   let pool: Pool | undefined;
   let triedPool = false;
