@@ -1,7 +1,7 @@
 // Compile time and large-kernel speed of src/autodiff/compile.ts, side by side with an earlier version of the same
 // file (the baseline, taken from git and run against the same build), in one run: interleaved repetitions, medians.
 //
-//   npm run build && node bench/compile.mjs [--quick] [--baseline <commit>] [--no-baseline]
+//   npm run build && node bench/compile.mjs [--quick] [--only compile|kernels] [--baseline <commit>] [--no-baseline]
 //
 // - Compile: parse + lower (for reference), then compileKernels and the first gradientColumns call on one point
 //   (which is when V8 compiles the generated code: the current version builds each kernel shape on first use),
@@ -24,6 +24,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const baselineRef = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : 'c89ab29';
 const useBaseline = !args.includes('--no-baseline');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 
 /** The baseline compile.ts from git, compiled to JavaScript that imports the current build's other modules. */
 async function loadBaseline(ref) {
@@ -53,6 +54,7 @@ const termSum = (m) => Array.from({ length: m }, (_, i) => `${i + 1}*sin(${i + 1
 console.log(`compile bench — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; versions: ${names.join(', ')}\n`);
 
 // ---------------------------------------------------------------------------------------------------------
+if (only === undefined || only === 'compile') {
 console.log('## Compile time: compileKernels + first gradient call (one point), per graph node\n');
 console.log(`| program | nodes | parse + lower | ${names.map((v) => `${v}: codegen | ${v}: first call | ${v}: total | ${v}: per node`).join(' | ')} | ${names.length > 1 ? 'speed-up |' : ''}`);
 console.log(`|---|---|---|${names.map(() => '---|---|---|---|').join('')}${names.length > 1 ? '---|' : ''}`);
@@ -98,6 +100,8 @@ for (const [name, text, reps] of compileCases) {
   const total = (v) => median(times[v].codegen) + median(times[v].first);
   const speedup = names.length > 1 ? ` ${fmt(total(names[1]) / total(names[0]))}x |` : '';
   console.log(`| ${name} | ${fmt(nodes)} | ${fmt(median(front))} ms (${fmt((median(front) * 1000) / nodes)} µs/node) | ${cells.join(' | ')} |${speedup}`);
+}
+
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -151,6 +155,7 @@ const hand = {
   },
 };
 
+if (only === undefined || only === 'kernels') {
 console.log('\n## Kernels: value + gradient against hand-written code; gradient / value\n');
 const REPS = quick ? 5 : 9;
 const kernelCases = [
@@ -197,4 +202,5 @@ for (const c of kernelCases) {
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   const cells = names.map((v) => `${fmt(m[`${v} gradient`] / m.hand)}x | ${fmt(m[`${v} value`] / m.hand)}x | ${fmt(m[`${v} gradient`] / m[`${v} value`])}`);
   console.log(`| ${c.name} | ${fmt(c.points)} | ${fmt(c.points / (m.hand / 1000))}/s | ${cells.join(' | ')} |`);
+}
 }
