@@ -115,9 +115,9 @@ export function kernelSource(graph: Graph, output: NodeId): KernelSource {
 }
 
 // The kernel is first recorded as a tape of statements over integer operands, and written out as text only when
-// a kernel shape is compiled: recording allocates almost nothing that lives on (large graphs made the garbage
-// collector the main cost of compiling), and cutting a long tape into functions reads which names each statement
-// uses from the tape instead of from the text.
+// a kernel is first used: the tape holds numbers in a few arrays instead of a string and objects per statement
+// (with large graphs the garbage collector was the main cost of compiling), and cutting a long kernel into
+// functions reads which names each statement uses from the tape instead of from the text.
 //
 // An operand is a local name (an id ≥ 0) or a number known when compiling (-1 - its index in the constants).
 
