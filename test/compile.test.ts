@@ -157,9 +157,16 @@ describe('compiled kernels agree with the interpreter', () => {
     k.valueRows(x, 3, vv);
     const vvc = new Float64Array(3);
     k.valueColumns([Float64Array.from(x)], 3, vvc);
+    // Value first (the reverse sweep is recorded only then), then the gradient.
+    const k2 = compileKernels(low.graph, low.output.node);
+    const v2 = new Float64Array(3);
+    k2.valueRows(x, 3, v2);
+    const g2v = new Float64Array(3);
+    const g2 = new Float64Array(3);
+    k2.gradientRows(x, 3, g2v, g2);
     ref.forEach((r, i) => {
-      for (const value of [v[i]!, vc[i]!, vv[i]!, vvc[i]!]) expect(same(value, r.value)).toBe(true);
-      expect(same(g[i]!, r.gradient[0]!) && same(gc[0]![i]!, r.gradient[0]!)).toBe(true);
+      for (const value of [v[i]!, vc[i]!, vv[i]!, vvc[i]!, v2[i]!, g2v[i]!]) expect(same(value, r.value)).toBe(true);
+      expect(same(g[i]!, r.gradient[0]!) && same(gc[0]![i]!, r.gradient[0]!) && same(g2[i]!, r.gradient[0]!)).toBe(true);
     });
   });
 

@@ -99,7 +99,7 @@ export interface KernelSource {
 
 /** Generates the straight-line value and reverse-sweep code for one output of a graph. */
 export function kernelSource(graph: Graph, output: NodeId): KernelSource {
-  const tape = recordKernel(graph, output);
+  const tape = recordKernel(graph, output).complete();
   const text = (from: number, to: number) => {
     const lines: string[] = [];
     for (let s = from; s < to; s++) lines.push(tape.statement(s));
@@ -178,6 +178,8 @@ class Tape {
   readonly args: number[] = [];
   forwardEnd = 0;
   value = NONE;
+  /** Records the reverse sweep, which fills `gradient` (called once, by complete()). */
+  reverse: (() => void) | undefined;
   gradient: number[] = [];
   needed: boolean[] = [];
   /** The statement that declares each name (inputs: none). */
@@ -187,6 +189,14 @@ class Tape {
 
   constructor() {
     this.constant(0); // NONE is the constant 0: unused operand slots hold it, and are never written out
+  }
+
+  /** Records the reverse sweep if it is not recorded yet. */
+  complete(): this {
+    const reverse = this.reverse;
+    this.reverse = undefined;
+    reverse?.();
+    return this;
   }
 
   get nameCount(): number {
@@ -331,8 +341,8 @@ class Tape {
 const NAN_TEXT = literal(NaN);
 
 /**
- * Records the value and the reverse sweep of `output` on a tape. Inputs are the names with ids 0..n-1, in the
- * graph's input order.
+ * Records the value of `output` on a tape, and the reverse sweep when a gradient kernel is first needed
+ * (tape.complete()). Inputs are the names with ids 0..n-1, in the graph's input order.
  */
 function recordKernel(graph: Graph, output: NodeId): Tape {
   const { nodes } = graph;
@@ -390,7 +400,16 @@ function recordKernel(graph: Graph, output: NodeId): Tape {
     }
   }
   tape.forwardEnd = tape.statements();
+  tape.value = val[output]!;
+  tape.needed = graph.inputs.map((id) => mask[id] === 1);
+  tape.reverse = () => recordReverse(tape, graph, output, val, mask, varies, ops, recent);
+  return tape;
+}
 
+/** Records the reverse sweep after the forward statements (when a gradient kernel is first needed). */
+function recordReverse(tape: Tape, graph: Graph, output: NodeId, val: number[], mask: Uint8Array, varies: Uint8Array, ops: Ops<number>, recent: number[]): void {
+  const { nodes } = graph;
+  const isConst = (o: number) => o < 0;
   // Reverse sweep. Adjoints that are compile-time constants (the output's 1, propagated through + - neg and
   // constant factors) stay constants; the others are locals a<node>. Partials' temporaries and adjoint
   // statements interleave on the tape.
@@ -472,10 +491,7 @@ function recordKernel(graph: Graph, output: NodeId): Tape {
       if (kind !== 0) accumulate(arg, kind);
     }
   }
-  tape.value = val[output]!;
   tape.gradient = graph.inputs.map((id) => adj[id] ?? tape.constant(0));
-  tape.needed = graph.inputs.map((id) => mask[id] === 1);
-  return tape;
 }
 
 export type ValueColumns = (columns: readonly ArrayLike<number>[], count: number, value: Float64Array) => void;
@@ -525,7 +541,7 @@ export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: 
   const tape = recordKernel(graph, output);
   const n = graph.inputs.length;
   const plans: (Plan | undefined)[] = [undefined, undefined];
-  const plan = (grad: boolean): Plan => (plans[grad ? 1 : 0] ??= planKernel(tape, grad, options.chunk));
+  const plan = (grad: boolean): Plan => (plans[grad ? 1 : 0] ??= planKernel(grad ? tape.complete() : tape, grad, options.chunk));
   let vc: ValueColumns | undefined;
   let gc: GradientColumns | undefined;
   let vr: ValueRows | undefined;
