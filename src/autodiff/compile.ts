@@ -184,8 +184,8 @@ class Tape {
   needed: boolean[] = [];
   /** The statement that declares each name (inputs: none). */
   readonly defAt: number[] = [];
-  /** While a kernel is written out: expressions written in place of names (see planKernel). */
-  inlined: (string | undefined)[] | undefined;
+  /** While a kernel is written out: the names whose expression is written in their place (see planKernel). */
+  inPlace: Uint8Array | undefined;
 
   constructor() {
     this.constant(0); // NONE is the constant 0: unused operand slots hold it, and are never written out
@@ -251,7 +251,7 @@ class Tape {
   }
 
   operand(o: number): string {
-    if (o >= 0) return this.inlined?.[o] ?? PREFIX[this.kinds[o]! as 0]! + this.nums[o]!;
+    if (o >= 0) return this.inPlace?.[o] ? `(${this.expression(this.defAt[o]!)})` : PREFIX[this.kinds[o]! as 0]! + this.nums[o]!;
     const k = -1 - o;
     return (this.literals[k] ??= literal(this.consts[k]!));
   }
@@ -590,7 +590,7 @@ const RECOMPUTE = 4;
  * last function. Functions are cut where the next statement would take one over BUDGET (its text, loads and
  * stores), or every `chunk` statements, in one pass that writes the text of one function at a time. A value that
  * is plain arithmetic of the inputs (up to RECOMPUTE operations, such as `k*x + y`) is not stored at all: a later
- * function that reads it computes it again at its start, from the inputs, with the same operations.
+ * function that reads it computes it again from the inputs, with the same operations, written in place.
  */
 function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan {
   const end = grad ? tape.statements() : tape.forwardEnd;
@@ -640,8 +640,8 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
         pure[d] = plain ? 1 : 0;
         continue;
       }
-      // Computed again only from inputs and constants (not from another name computed again), so that the work
-      // a function does at its start stays bounded however long a chain of such values is.
+      // Computed again only from inputs and constants (not from another name computed again), so that what is
+      // written in place stays small however long a chain of such values is.
       if (plain && ops <= RECOMPUTE && !isResult[d]) again[d] = 1;
     }
     now = s;
@@ -650,8 +650,9 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   }
   for (const r of results) if (r >= 0) lastUse[r] = end;
 
-  const inlined: (string | undefined)[] = [];
-  tape.inlined = inlined;
+  const inPlace = new Uint8Array(names);
+  for (let id = 0; id < names; id++) if (size[id]! > 0) inPlace[id] = 1;
+  tape.inPlace = inPlace;
   try {
     const resultText = results.map((r) => tape.operand(r));
     if (chunk === undefined) {
@@ -660,8 +661,8 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       let total = 0;
       for (let s = 0; s < end && total <= BUDGET; s++) {
         const d = def[s]!;
-        if (size[d] > 0 && kind[s] === CALC) inlined[d] = `(${tape.expression(s)})`;
-        else total += lines[lines.push(tape.statement(s)) - 1]!.length;
+        if (size[d] > 0 && kind[s] === CALC) continue;
+        total += lines[lines.push(tape.statement(s)) - 1]!.length;
       }
       if (total <= BUDGET) return singleFunction(tape, lines, resultText, grad);
     }
@@ -677,7 +678,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
     const due = new Int32Array(end + 1);
     let pending = 0;
     let loads: number[] = [];
-    let computed: number[] = [];
+    let again0: number[] = []; // names computed again later, declared in the current function
     let written: number[] = [];
     let lines: string[] = [];
     const sources: string[] = [];
@@ -685,7 +686,6 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
     let size0 = 0;
     const close = (to: number) => {
       const head = loads.map((id) => `let ${tape.operand(id)} = w[${slot[id]}];`);
-      for (const id of computed) head.push(tape.statement(defAt[id]!));
       const tail: string[] = [];
       for (const id of written) {
         if (lastUse[id]! < to) continue;
@@ -702,17 +702,15 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       if (seen[id] === c) return;
       seen[id] = c;
       if (again[id]) {
-        reads(defAt[id]!, markRead); // its inputs (and values it needs) first
-        computed.push(id);
+        reads(defAt[id]!, markRead); // written in place: it reads its inputs
       } else loads.push(id);
     };
     for (let s = 0; s < end; s++) {
       const d = def[s]!;
       if (size[d] > 0 && kind[s] === CALC) {
-        inlined[d] = `(${tape.expression(s)})`;
         continue;
       }
-      const text = tape.statement(s);
+      let text = tape.statement(s);
       const costOf = () => {
         cost = text.length;
         reads(s, costRead);
@@ -723,18 +721,23 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       if (chunk !== undefined ? lines.length >= chunk : size0 > 0 && size0 + cost + pending * CROSSING > BUDGET) {
         close(s);
         for (const id of written) if (lastUse[id]! >= s) due[lastUse[id]!]--;
+        // From here on, the values of the last function that are computed again are written in place (V8
+        // merges repeated arithmetic of the same inputs within a function).
+        for (const id of again0) inPlace[id] = 1;
+        again0 = [];
         loads = [];
-        computed = [];
         written = [];
         lines = [];
         pending = 0;
         c++;
         size0 = 0;
+        text = tape.statement(s);
         costOf();
       }
       size0 += cost;
       lines.push(text);
       reads(s, markRead);
+      if (again[d]) again0.push(d);
       seen[d] = c; // a declaration, or a `+=` to a name loaded just above
       if (wrote[d] !== c) {
         wrote[d] = c;
@@ -751,7 +754,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
     close(end);
     return chunked(tape, sources, slots, slot, results, grad);
   } finally {
-    tape.inlined = undefined;
+    tape.inPlace = undefined;
   }
 }
 
