@@ -194,9 +194,13 @@ export class PointParser {
   private header(text: string, line: number): void {
     const { names, needed } = this.options;
     const fields = splitCsv(text).map((f) => f.trim());
+    // Each column's first position, and the names given twice (a map: a header may have 10^4 columns).
+    const first = new Map<string, number>();
+    const twice = new Set<string>();
+    fields.forEach((f, i) => (first.has(f) ? twice.add(f) : first.set(f, i)));
     const fieldOf = names.map((name, k) => {
-      const at = fields.indexOf(name);
-      if (at >= 0 && fields.indexOf(name, at + 1) >= 0) this.fail(`the header (line ${line}) has two columns named '${name}'`);
+      const at = first.get(name) ?? -1;
+      if (twice.has(name)) this.fail(`the header (line ${line}) has two columns named '${name}'`);
       if (at < 0 && needed[k] && this.defaultOf[k] === undefined) {
         this.fail(`the header (line ${line}) has no column for the variable '${name}'`, `the first line names the columns, e.g. ${names.join(',')}`);
       }
