@@ -101,3 +101,14 @@ describe('--format csv for the higher-order commands', () => {
     expect(t.rows[3]).toEqual(['-Infinity', 'Infinity', '-Infinity', '-Infinity', 'Infinity', '0']);
   });
 });
+
+describe('the CSV header', () => {
+  it('a variable named by two columns is an error (exit 2); other columns may repeat', async () => {
+    const bad = await run(['eval', 'x*y', '--points', 'p.csv'], { files: { 'p.csv': 'x,y,x\n1,2,3\n' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("the header (line 1) has two columns named 'x'");
+    const ok = await run(['eval', 'x*y', '--points', 'p.csv'], { files: { 'p.csv': 'note,x,note,y\na,1,b,2\n' } });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).value).toBe(2);
+  });
+});
