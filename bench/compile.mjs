@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
 import { parse, lower } from '../dist/index.js';
 import * as current from '../dist/autodiff/compile.js';
+import { deepSin, hand, rosenbrock, termSum } from './expressions.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -47,9 +48,6 @@ const median = (xs) => {
 const fmt = (x, d = 3) => Number(x.toPrecision(d)).toLocaleString('en-US', { maximumSignificantDigits: d });
 const lowered = (text) => lower(parse(text, { skipValidations: true }));
 
-const rosenbrock = (n) => Array.from({ length: n - 1 }, (_, i) => `100*(x${i + 2} - x${i + 1}^2)^2 + (1 - x${i + 1})^2`).join(' + ');
-const deepSin = (d) => 'sin('.repeat(d) + 'x' + ')'.repeat(d);
-const termSum = (m) => Array.from({ length: m }, (_, i) => `${i + 1}*sin(${i + 1}*x + y)`).join(' + ');
 
 console.log(`compile bench — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; versions: ${names.join(', ')}\n`);
 
@@ -105,55 +103,6 @@ for (const [name, text, reps] of compileCases) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Hand-written value + gradient (copied from bench/run.mjs).
-const hand = {
-  rosenbrock(c, count, v, g) {
-    const n = c.length;
-    for (let i = 0; i < count; i++) {
-      let f = 0;
-      for (let k = 0; k < n; k++) g[k][i] = 0;
-      for (let k = 0; k < n - 1; k++) {
-        const x = c[k][i], y = c[k + 1][i];
-        const t = y - x * x, s = 1 - x;
-        f += 100 * t * t + s * s;
-        g[k][i] += -400 * x * t - 2 * s;
-        g[k + 1][i] += 200 * t;
-      }
-      v[i] = f;
-    }
-  },
-  deepSin(c, count, v, g) {
-    const [a] = c;
-    const [g0] = g;
-    for (let i = 0; i < count; i++) {
-      let x = a[i], d = 1;
-      for (let j = 0; j < 1000; j++) {
-        d *= Math.cos(x);
-        x = Math.sin(x);
-      }
-      v[i] = x;
-      g0[i] = d;
-    }
-  },
-  termSum(c, count, v, g) {
-    const [a, b] = c;
-    const [g0, g1] = g;
-    for (let i = 0; i < count; i++) {
-      const x = a[i], y = b[i];
-      let f = 0, dx = 0, dy = 0;
-      for (let k = 1; k <= 10000; k++) {
-        const w = k * x + y;
-        const s = Math.sin(w), co = Math.cos(w);
-        f += k * s;
-        dx += k * k * co;
-        dy += k * co;
-      }
-      v[i] = f;
-      g0[i] = dx;
-      g1[i] = dy;
-    }
-  },
-};
 
 if (only === undefined || only === 'kernels') {
 console.log('\n## Kernels: value + gradient against hand-written code; gradient / value\n');
