@@ -6,7 +6,7 @@ import { reaching } from '../autodiff/graph.js';
 import type { Context } from './context.js';
 import { collectAssignments, unusedBindings } from './options.js';
 import type { Job, JobResult } from './parallel.js';
-import { eachLine, type Block, type PointParser } from './points.js';
+import type { Block, PointParser } from './points.js';
 import { jsonNum, type RecordShape } from './render/record.js';
 
 /** Points per block: columns of this many numbers are evaluated and written at a time. */
@@ -70,6 +70,31 @@ export function pointByPoint(shape: RecordShape, inputCount: number, evaluatePoi
     });
 }
 
+/** What blocks of points gave: points, failed points, results with a NaN or an infinity, and (CSV output) the bad points' messages for stderr. */
+export interface Tally {
+  count: number;
+  failed: number;
+  nonFinite: number;
+  reports: string[];
+}
+
+export const emptyTally = (): Tally => ({ count: 0, failed: 0, nonFinite: 0, reports: [] });
+
+/** Turns the parser's block into lines (pushed onto `out`), counts it into `tally`, and empties the block. */
+export function drainBlock(plan: BatchPlan, block: Block, format: OutputFormat, label: string, out: string[], tally: Tally): void {
+  const stats = plan.lines(block, format, out);
+  tally.count += block.count;
+  tally.failed += stats.failed;
+  tally.nonFinite += stats.nonFinite;
+  if (format === 'csv') {
+    for (let i = 0; i < block.count; i++) {
+      const error = block.errors[i];
+      if (error !== undefined) tally.reports.push(`${label}, line ${block.lines[i]}: ${error}`);
+    }
+  }
+  block.count = 0;
+}
+
 /**
  * One run of complete records (a job of parallel.ts) through a plan: its output lines as one text, and the
  * counts. The same code runs on the main thread and in the workers.
@@ -77,33 +102,20 @@ export function pointByPoint(shape: RecordShape, inputCount: number, evaluatePoi
 export function runJob(plan: BatchPlan, parser: PointParser, format: OutputFormat, label: string, job: Job): JobResult {
   const { block } = parser;
   const out: string[] = [];
-  const result: JobResult = { seq: job.seq, out: '', count: 0, failed: 0, nonFinite: 0, reports: [] };
-  const flush = () => {
-    const stats = plan.lines(block, format, out);
-    result.count += block.count;
-    result.failed += stats.failed;
-    result.nonFinite += stats.nonFinite;
-    if (format === 'csv') {
-      for (let i = 0; i < block.count; i++) {
-        const error = block.errors[i];
-        if (error !== undefined) result.reports.push(`${label}, line ${block.lines[i]}: ${error}`);
-      }
-    }
-    block.count = 0;
-  };
-  let next = job.firstLine;
-  const at = eachLine(job.text, job.firstLine, (line, n) => {
-    parser.line(line, n);
-    next = n + 1;
-    if (parser.full()) flush();
-  });
+  const result: JobResult = { seq: job.seq, out: '', ...emptyTally() };
+  parser.nextLine = job.firstLine;
+  let text = job.text;
+  for (;;) {
+    text = text.slice(parser.feed(text));
+    if (!parser.full()) break;
+    drainBlock(plan, block, format, label, out, result);
+  }
   if (job.last) {
-    const rest = job.text.slice(at);
-    if (rest !== '') parser.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, next);
-    if (parser.full()) flush();
+    parser.last(text);
+    if (parser.full()) drainBlock(plan, block, format, label, out, result);
     parser.finish();
   }
-  if (block.count > 0) flush();
+  if (block.count > 0) drainBlock(plan, block, format, label, out, result);
   result.out = out.join('');
   return result;
 }

@@ -6,6 +6,7 @@
 // single-threaded path writes. Only the bundled CLI can start workers; elsewhere (tests run in-process, the
 // library) everything runs on one thread.
 import { availableParallelism } from 'node:os';
+import type { Tally } from './batch.js';
 import type { ParserState } from './points.js';
 
 /** What a worker needs to rebuild the command's plan: the command, the formula's text and its options. */
@@ -34,15 +35,10 @@ export interface Job {
   last: boolean;
 }
 
-export interface JobResult {
+export interface JobResult extends Tally {
   seq: number;
   /** The lines: text, or from a worker the text encoded as UTF-8 (its buffer moved, not copied, to the main thread). */
   out: string | Uint8Array;
-  count: number;
-  failed: number;
-  nonFinite: number;
-  /** CSV output only: the bad points' messages, for stderr, in order. */
-  reports: string[];
 }
 
 type Message = { ok: true; result: JobResult } | { ok: true; ready: true } | { ok: false; error: string };

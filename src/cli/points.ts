@@ -142,6 +142,26 @@ export class PointParser {
     return this.block.count === this.size;
   }
 
+  /** The number of the next line to be fed (1-based). */
+  nextLine = 1;
+
+  /**
+   * Feeds the complete lines of `text` (LF or CRLF) until the block is full, and returns where it stopped: at the
+   * unfinished last line, or after the line that filled the block (the caller empties it and feeds the rest).
+   */
+  feed(text: string): number {
+    return eachLine(text, this.nextLine, (line, n) => {
+      this.line(line, n);
+      this.nextLine = n + 1;
+      return this.full();
+    });
+  }
+
+  /** The input's last line, which has no line break (nothing when it is empty). */
+  last(text: string): void {
+    if (text !== '') this.line(text.endsWith('\r') ? text.slice(0, -1) : text, this.nextLine++);
+  }
+
   /** Between records, with what it has learnt from the input so far (format, CSV header), or undefined. */
   state(): ParserState | undefined {
     if (this.pending || this.format === undefined || (this.format === 'csv' && this.csv === undefined)) return undefined;
@@ -337,17 +357,11 @@ export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: Po
   const { block } = parser;
   const decoder = new TextDecoder('utf-8'); // drops a BOM; invalid bytes become U+FFFD and that point fails
   let rest = '';
-  let lineNo = 1;
   for await (const chunk of chunks) {
     let text = rest + decoder.decode(chunk, { stream: true });
     // Lines are split in a plain loop: one `yield` per block, not per line.
     for (;;) {
-      const at = eachLine(text, lineNo, (line, n) => {
-        parser.line(line, n);
-        lineNo = n + 1;
-        return parser.full();
-      });
-      text = text.slice(at);
+      text = text.slice(parser.feed(text));
       if (!parser.full()) break;
       yield block;
       block.count = 0;
@@ -359,8 +373,7 @@ export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: Po
       block.count = 0;
     }
   }
-  rest += decoder.decode();
-  if (rest !== '') parser.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, lineNo);
+  parser.last(rest + decoder.decode());
   if (parser.full()) {
     yield block;
     block.count = 0;

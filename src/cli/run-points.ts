@@ -4,11 +4,11 @@
 // after writing every finished line. Past a few megabytes of input, runs of records go to worker threads
 // (parallel.ts), and their lines are written in order as they are ready.
 import { AdiffError } from '../diagnostics.js';
-import { BLOCK, runJob, type BatchPlan, type PointsOptions } from './batch.js';
+import { BLOCK, drainBlock, emptyTally, runJob, type BatchPlan, type PointsOptions, type Tally } from './batch.js';
 import { EXIT, type Context } from './context.js';
 import type { Io, OutStream } from './io.js';
 import { countLines, parallelAfter, Pool, recordBoundary, threadCount } from './parallel.js';
-import { eachLine, PointParser, type InputFormat } from './points.js';
+import { PointParser, type InputFormat } from './points.js';
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -185,40 +185,28 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   // they and every line before them are ready (not when the next input comes), by a chain of writes in order.
   const inFlight: Promise<void>[] = [];
   let written: Promise<void> = Promise.resolve();
-  const reportCsvErrors = (messages: Iterable<string>) => {
-    for (const message of messages) ctx.report({ severity: 'error', kind: 'input', message });
+  /** Counts what a block or a job gave, reports its bad points (CSV), and writes its lines. */
+  const settle = async (t: Tally, lines: string | Uint8Array) => {
+    failed += t.failed;
+    nonFinite += t.nonFinite;
+    for (const message of t.reports) ctx.report({ severity: 'error', kind: 'input', message });
+    done += t.count;
+    await sink.write(lines);
+    progress?.update(done, bytes);
   };
   /** Writes one block's lines (single-threaded path). */
   const emitBlock = async () => {
     const lines: string[] = [];
-    const stats = plan.lines(block, format, lines);
-    failed += stats.failed;
-    nonFinite += stats.nonFinite;
-    if (format === 'csv') {
-      const messages: string[] = [];
-      for (let i = 0; i < block.count; i++) {
-        const error = block.errors[i];
-        if (error !== undefined) messages.push(`${source.label}, line ${block.lines[i]}: ${error}`);
-      }
-      reportCsvErrors(messages);
-    }
-    done += block.count;
-    block.count = 0;
-    await sink.write(lines.join(''));
-    progress?.update(done, bytes);
+    const tally = emptyTally();
+    drainBlock(plan, block, format, source.label, lines, tally);
+    await settle(tally, lines.join(''));
   };
   /** Hands a run of records to the threads; its lines are written after those of the runs before it. */
   const submit = (text: string, first: number, last: boolean) => {
     const result = pool!.submit(text, first, last, (job) => runJob(plan, parser, format, source.label, job));
     written = written.then(async () => {
       const r = await result;
-      if (sink.closed) return;
-      failed += r.failed;
-      nonFinite += r.nonFinite;
-      if (format === 'csv') reportCsvErrors(r.reports);
-      done += r.count;
-      await sink.write(r.out);
-      progress?.update(done, bytes);
+      if (!sink.closed) await settle(r, r.out);
     });
     written.catch(() => {}); // a failure is thrown where the chain is awaited, not as an unhandled rejection
     inFlight.push(written);
@@ -226,7 +214,8 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
 
   const decoder = new TextDecoder('utf-8'); // drops a BOM; invalid bytes become U+FFFD and that point fails
   let rest = '';
-  let lineNo = 1;
+  // With threads, the first line of the next run handed out (the parser's own count moves with the runs it parses).
+  let jobLine = 1;
   try {
     if (format === 'csv') await sink.write(plan.csvHeader.map(csvField).join(',') + '\n');
     for await (const chunk of counted) {
@@ -235,8 +224,8 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
         const cut = recordBoundary(text, parser.format === 'csv');
         if (cut > 0) {
           const run = text.slice(0, cut);
-          submit(run, lineNo, false);
-          lineNo += countLines(run);
+          submit(run, jobLine, false);
+          jobLine += countLines(run);
           text = text.slice(cut);
         }
         rest = text;
@@ -245,12 +234,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
         // Lines are split in a plain loop, a block at a time; a partial block goes out at the end of each chunk,
         // so points piped in slowly are answered as they come.
         for (;;) {
-          const at = eachLine(text, lineNo, (line, n) => {
-            parser.line(line, n);
-            lineNo = n + 1;
-            return parser.full();
-          });
-          text = text.slice(at);
+          text = text.slice(parser.feed(text));
           if (!parser.full()) break;
           await emitBlock();
           if (sink.closed || interrupted) break;
@@ -260,6 +244,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
         const state = threads > 1 && bytes >= after && !triedPool ? parser.state() : undefined;
         if (state) {
           triedPool = true; // once: only the bundled CLI has workers
+          jobLine = parser.nextLine;
           pool = Pool.start(threads, {
             spec: { command, formula: plan.formula, opts: plainOptions(opts) },
             names: plan.names,
@@ -276,9 +261,9 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
     if (!sink.closed && !interrupted) {
       rest += decoder.decode();
       if (pool) {
-        if (rest !== '') submit(rest, lineNo, true);
+        if (rest !== '') submit(rest, jobLine, true);
       } else {
-        if (rest !== '') parser.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, lineNo);
+        parser.last(rest);
         if (parser.full()) await emitBlock();
         parser.finish();
         if (!parser.sawAnything) parser.fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
