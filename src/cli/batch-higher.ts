@@ -54,21 +54,16 @@ export async function hessianPlan(ctx: Context, expr: string | undefined, opts: 
   const none = new Float64Array(n);
   const grad = new Float64Array(n);
   const hv = new Float64Array(n);
-  return {
-    ...inputs,
-    formula: lowered.source.text,
-    csvHeader: shape.csvHeader,
-    lines: pointByPoint(shape, n, (x, row) => {
-      let value = m === 0 ? hvp(x, none, grad, hv) : NaN;
-      // Column j is H·e_j; as in the single-point command, the entries above the diagonal are mirrored below it.
-      for (let j = 0; j < m; j++) {
-        value = hvp(x, directions[j]!, grad, hv);
-        for (let i = 0; i <= j; i++) row[1 + m + i * m + j] = row[1 + m + j * m + i] = hv[wrt[i]!]!;
-      }
-      row[0] = value;
-      for (let i = 0; i < m; i++) row[1 + i] = grad[wrt[i]!]!;
-    }),
-  };
+  return pointByPoint(lowered, inputs, shape, (x, row) => {
+    let value = m === 0 ? hvp(x, none, grad, hv) : NaN;
+    // Column j is H·e_j; as in the single-point command, the entries above the diagonal are mirrored below it.
+    for (let j = 0; j < m; j++) {
+      value = hvp(x, directions[j]!, grad, hv);
+      for (let i = 0; i <= j; i++) row[1 + m + i * m + j] = row[1 + m + j * m + i] = hv[wrt[i]!]!;
+    }
+    row[0] = value;
+    for (let i = 0; i < m; i++) row[1 + i] = grad[wrt[i]!]!;
+  });
 }
 
 /** `adiff hvp --points`: H·d per point for one direction d, by the compiled kernel. */
@@ -90,16 +85,11 @@ export async function hvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   );
   const grad = new Float64Array(n);
   const hv = new Float64Array(n);
-  return {
-    ...inputs,
-    formula: lowered.source.text,
-    csvHeader: shape.csvHeader,
-    lines: pointByPoint(shape, n, (x, row) => {
-      row[0] = hvp(x, d, grad, hv);
-      row.set(grad, 1);
-      row.set(hv, 1 + n);
-    }),
-  };
+  return pointByPoint(lowered, inputs, shape, (x, row) => {
+    row[0] = hvp(x, d, grad, hv);
+    row.set(grad, 1);
+    row.set(hv, 1 + n);
+  });
 }
 
 /** `adiff jacobian --points`: the Jacobian per point, by a compiled kernel of the sweeps the single-point command would run. */
@@ -124,16 +114,11 @@ export async function jacobianPlan(ctx: Context, expr: string | undefined, opts:
   const m = nodes.length;
   const values = new Float64Array(m);
   const jac = new Float64Array(m * wrt.length);
-  return {
-    ...inputs,
-    formula: lowered.source.text,
-    csvHeader: shape.csvHeader,
-    lines: pointByPoint(shape, graph.inputs.length, (x, row) => {
-      jacobian(x, values, jac); // the slots are the values, then J row by row: the kernel's layout
-      row.set(values);
-      row.set(jac, m);
-    }),
-  };
+  return pointByPoint(lowered, inputs, shape, (x, row) => {
+    jacobian(x, values, jac); // the slots are the values, then J row by row: the kernel's layout
+    row.set(values);
+    row.set(jac, m);
+  });
 }
 
 /** `adiff jvp --points`: J·d per point for one direction d (a compiled forward sweep). */
@@ -156,16 +141,11 @@ export async function jvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const m = nodes.length;
   const values = new Float64Array(m);
   const out = new Float64Array(m);
-  return {
-    ...inputs,
-    formula: lowered.source.text,
-    csvHeader: shape.csvHeader,
-    lines: pointByPoint(shape, graph.inputs.length, (x, row) => {
-      jvp(x, d, values, out);
-      row.set(values);
-      row.set(out, m);
-    }),
-  };
+  return pointByPoint(lowered, inputs, shape, (x, row) => {
+    jvp(x, d, values, out);
+    row.set(values);
+    row.set(out, m);
+  });
 }
 
 /** `adiff vjp --points`: cᵀ·J per point for one cotangent c (a compiled reverse sweep). */
@@ -190,14 +170,9 @@ export async function vjpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const n = names.length;
   const values = new Float64Array(m);
   const out = new Float64Array(n);
-  return {
-    ...inputs,
-    formula: lowered.source.text,
-    csvHeader: shape.csvHeader,
-    lines: pointByPoint(shape, n, (x, row) => {
-      vjp(x, c, values, out);
-      row.set(values);
-      row.set(out, m);
-    }),
-  };
+  return pointByPoint(lowered, inputs, shape, (x, row) => {
+    vjp(x, c, values, out);
+    row.set(values);
+    row.set(out, m);
+  });
 }

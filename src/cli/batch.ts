@@ -57,17 +57,28 @@ export function planInputs(ctx: Context, lowered: Lowered, outputs: readonly num
 }
 
 /**
- * `lines` for a command that evaluates one point at a time: `x` holds the point's values in input order (one
- * array, reused: the evaluator must not keep it), and the evaluator writes the point's numbers into `row`, one
- * per slot of the line's shape.
+ * The plan of a command that evaluates one point at a time, its lines shaped by `shape`: `x` holds the point's
+ * values in input order (one array, reused: the evaluator must not keep it), and the evaluator writes the point's
+ * numbers into `row`, one per slot of the shape.
  */
-export function pointByPoint(shape: RecordShape, inputCount: number, evaluatePoint: (x: Float64Array, row: Float64Array) => void): BatchPlan['lines'] {
+export function pointByPoint(
+  lowered: Lowered,
+  inputs: Pick<BatchPlan, 'names' | 'needed' | 'defaults'>,
+  shape: RecordShape,
+  evaluatePoint: (x: Float64Array, row: Float64Array) => void,
+): BatchPlan {
+  const inputCount = lowered.graph.inputs.length;
   const x = new Float64Array(inputCount);
-  return (block, format, out) =>
-    shapeLines(shape, block, format, out, (i, row) => {
-      for (let k = 0; k < inputCount; k++) x[k] = block.columns[k]![i]!;
-      evaluatePoint(x, row);
-    });
+  return {
+    ...inputs,
+    formula: lowered.source.text,
+    csvHeader: shape.csvHeader,
+    lines: (block, format, out) =>
+      shapeLines(shape, block, format, out, (i, row) => {
+        for (let k = 0; k < inputCount; k++) x[k] = block.columns[k]![i]!;
+        evaluatePoint(x, row);
+      }),
+  };
 }
 
 /** What blocks of points gave: points, failed points, results with a NaN or an infinity, and (CSV output) the bad points' messages for stderr. */
