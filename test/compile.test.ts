@@ -9,8 +9,8 @@ import { parse } from '../src/parser/parse.js';
 
 const lowered = (text: string) => lower(parse(text));
 
-/** Same number, with NaN equal to NaN and 0 equal to -0 (the sign of a zero derivative is not meaningful). */
-const same = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || a === b;
+/** Same number, with NaN equal to NaN; the sign of a zero counts (the kernels write gradients as the interpreter does). */
+const same = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || Object.is(a, b);
 
 const deepSin = (n: number) => 'sin('.repeat(n) + 'x' + ')'.repeat(n);
 const bigSum = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}*sin(${i + 1}*x + y)`).join(' + ');

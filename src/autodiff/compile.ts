@@ -130,7 +130,12 @@ const ADJOINT = 3;
 
 /** `const <def> = <primitive>(operands)`; powc's exponent is its last operand. */
 const CALC = 0;
-/** `let <def> = <term> + 0` (the interpreter's adjoints start from 0; this also turns a -0 into 0). */
+/**
+ * `let <def> = <term>`. The interpreter's adjoints start from 0 (`0 + term`, which turns a -0 into 0); here a local
+ * may hold -0 where the interpreter holds 0. That changes no magnitude downstream (adjoints are only negated,
+ * multiplied and added, and the zero-skip guards test `=== 0`), so only the sign of a zero result can differ, and
+ * every interpreter adjoint is `0 + …`, never -0: the gradient's results are written out as `<name> + 0`.
+ */
 const START = 1;
 /** `let <def> = <first operand> + <term>`. */
 const START_FROM = 2;
@@ -265,7 +270,7 @@ class Tape {
       case CALC:
         return `const ${def} = ${this.expression(s)};`;
       case START:
-        return `let ${def} = ${this.term(this.op[s]!, args[at]!, args[at + 1]!)} + 0;`;
+        return `let ${def} = ${this.term(this.op[s]!, args[at]!, args[at + 1]!)};`;
       case START_FROM:
         return `let ${def} = ${this.operand(args[at]!)} + ${this.term(this.op[s]!, args[at + 1]!, args[at + 2]!)};`;
       default:
@@ -459,8 +464,7 @@ function recordReverse(tape: Tape, graph: Graph, output: NodeId, val: number[], 
       if (kind === 1) adj[target] = tp;
       else if (tf === T_A) {
         // The contribution is another node's finished adjoint (a partial of 1: +, -, a product by 1): share its
-        // local instead of copying it. `0 + a` is `a` here, as an adjoint local is never -0 (it starts as
-        // `… + 0` or `c + …`, and a sum is -0 only if both terms are). A later contribution to `target` then
+        // local instead of copying it. `0 + a` is `a` here up to the sign of a zero (see START). A later contribution to `target` then
         // starts target's own local (below), leaving the shared one untouched.
         adj[target] = tp;
       } else start(target, START, NONE, tf);
@@ -491,7 +495,11 @@ function recordReverse(tape: Tape, graph: Graph, output: NodeId, val: number[], 
       if (kind !== 0) accumulate(arg, kind);
     }
   }
-  tape.gradient = graph.inputs.map((id) => adj[id] ?? tape.constant(0));
+  // The interpreter's adjoints are `0 + …`, never -0 (see START).
+  tape.gradient = graph.inputs.map((id) => {
+    const a = adj[id];
+    return a === undefined ? tape.constant(0) : isConst(a) ? tape.constant(tape.c(a) + 0) : a;
+  });
 }
 
 export type ValueColumns = (columns: readonly ArrayLike<number>[], count: number, value: Float64Array) => void;
@@ -654,7 +662,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   for (let id = 0; id < names; id++) if (size[id]! > 0) inPlace[id] = 1;
   tape.inPlace = inPlace;
   try {
-    const resultText = results.map((r) => tape.operand(r));
+    const resultText = results.map((r, k) => (k > 0 && r >= 0 ? `${tape.operand(r)} + 0` : tape.operand(r))); // + 0: see START
     if (chunk === undefined) {
       // One function, if its text fits.
       const lines: string[] = [];
@@ -818,7 +826,7 @@ function chunked(tape: Tape, sources: string[], slots: number, slot: Int32Array,
         for (let j = 0; j < m; j++) w[inputs[j]!] = cols[inputs[j]!]![i]!;
         run();
         out[i] = w[valueSlot]!;
-        for (let k = 0; k < n; k++) g[k]![i] = w[gradSlots[k]!]!;
+        for (let k = 0; k < n; k++) g[k]![i] = w[gradSlots[k]!]! + 0; // see START
       }
     };
     const gr: GradientRows = (p, count, out, g) => {
@@ -827,7 +835,7 @@ function chunked(tape: Tape, sources: string[], slots: number, slot: Int32Array,
         for (let j = 0; j < m; j++) w[inputs[j]!] = p[o + inputs[j]!]!;
         run();
         out[i] = w[valueSlot]!;
-        for (let k = 0; k < n; k++) g[o + k] = w[gradSlots[k]!]!;
+        for (let k = 0; k < n; k++) g[o + k] = w[gradSlots[k]!]! + 0;
       }
     };
     columns = gc;
