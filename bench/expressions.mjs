@@ -30,17 +30,18 @@ export const hand = {
     }
   },
   rosenbrock(c, count, v, g) {
+    // Each partial written once: x_k appears in term k (as x) and term k-1 (as y), t of the previous term carried.
     const n = c.length;
     for (let i = 0; i < count; i++) {
-      let f = 0;
-      for (let k = 0; k < n; k++) g[k][i] = 0;
+      let f = 0, tp = 0;
       for (let k = 0; k < n - 1; k++) {
         const x = c[k][i], y = c[k + 1][i];
         const t = y - x * x, s = 1 - x;
         f += 100 * t * t + s * s;
-        g[k][i] += -400 * x * t - 2 * s;
-        g[k + 1][i] += 200 * t;
+        g[k][i] = 200 * tp - 400 * x * t - 2 * s;
+        tp = t;
       }
+      g[n - 1][i] = 200 * tp;
       v[i] = f;
     }
   },
@@ -73,6 +74,51 @@ export const hand = {
       v[i] = f;
       g0[i] = dx;
       g1[i] = dy;
+    }
+  },
+};
+
+// The same expressions' values alone, hand-written: the hand-written gradient / value ratio is what the
+// cheap-gradient principle allows in practice on this machine, the reference for adiff's own ratio.
+export const handValue = {
+  E1(c, count, v) {
+    const [a, b] = c;
+    for (let i = 0; i < count; i++) v[i] = Math.log(a[i]) + a[i] * b[i] - Math.sin(b[i]);
+  },
+  E2(c, count, v) {
+    const [a, b] = c;
+    for (let i = 0; i < count; i++) {
+      const u = a[i] / b[i], e = Math.exp(b[i]);
+      v[i] = (Math.sin(u) + u - e) * (u - e);
+    }
+  },
+  rosenbrock(c, count, v) {
+    const n = c.length;
+    for (let i = 0; i < count; i++) {
+      let f = 0;
+      for (let k = 0; k < n - 1; k++) {
+        const x = c[k][i], y = c[k + 1][i];
+        const t = y - x * x, s = 1 - x;
+        f += 100 * t * t + s * s;
+      }
+      v[i] = f;
+    }
+  },
+  deepSin(c, count, v) {
+    const [a] = c;
+    for (let i = 0; i < count; i++) {
+      let x = a[i];
+      for (let j = 0; j < 1000; j++) x = Math.sin(x);
+      v[i] = x;
+    }
+  },
+  termSum(c, count, v) {
+    const [a, b] = c;
+    for (let i = 0; i < count; i++) {
+      const x = a[i], y = b[i];
+      let f = 0;
+      for (let k = 1; k <= 10000; k++) f += k * Math.sin(k * x + y);
+      v[i] = f;
     }
   },
 };

@@ -289,6 +289,13 @@ class Tape {
     return PRIMS[prim].code(operands, param);
   }
 
+  /** Calls `f` with each name statement s reads (an ADD reads the name it adds to). */
+  eachRead(s: number, f: (id: number) => void): void {
+    const { args } = this;
+    for (let k = this.at[s]!; k < this.at[s + 1]!; k++) if (args[k]! >= 0) f(args[k]!);
+    if (this.kind[s] === ADD) f(this.def[s]!);
+  }
+
   /** Adds to `uses` how many times statement s writes each name in its text. */
   countUses(s: number, uses: Int32Array): void {
     const { args } = this;
@@ -535,6 +542,12 @@ export interface Kernels {
  * Smaller functions cost more loads and stores between them, larger ones take V8 longer to optimize.
  */
 const BUDGET = 24000;
+/**
+ * Points per block in a chunked kernel (see chunked). Measured on Rosenbrock n = 100 and 1000 and the 10,000-term
+ * sum against one point at a time: 8 was as fast or faster everywhere; 32 slowed the row-major Rosenbrock 1000
+ * (the block's rows no longer stay in cache between functions); half the BUDGET made every kernel slower.
+ */
+const BLOCK = 8;
 /** Estimated size of loading one name from the workspace (`let v12 = w[345];`) or storing one. */
 const CROSSING = 20;
 
@@ -614,6 +627,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   for (const r of results) if (r >= 0) uses[r] += 2;
   const size = new Uint8Array(names);
   const lastUse = new Int32Array(names).fill(-1);
+  const lastWrite = new Int32Array(names).fill(-1);
   // Inputs and the inlined expressions that are plain arithmetic of inputs and constants (`pure`), and the names
   // computed again where another function needs them (`again`).
   const pure = new Uint8Array(names).fill(1, 0, n);
@@ -632,7 +646,9 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   };
   let now = 0;
   const touch = (id: number) => (lastUse[id] = now);
-  for (let s = 0; s < end; s++) {
+  const order = grad ? schedule(tape, results) : identity(end);
+  for (let q = 0; q < end; q++) {
+    const s = order[q]!;
     const d = def[s]!;
     if (kind[s] === CALC) {
       let ops = 1;
@@ -652,10 +668,12 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       // written in place stays small however long a chain of such values is.
       if (plain && ops <= RECOMPUTE && !isResult[d]) again[d] = 1;
     }
-    now = s;
+    now = q;
     reads(s, touch);
-    lastUse[d] = s;
+    lastUse[d] = q;
+    lastWrite[d] = q;
   }
+  const lastRead = lastUse.slice(); // before counting the results as read at the end
   for (const r of results) if (r >= 0) lastUse[r] = end;
 
   const inPlace = new Uint8Array(names);
@@ -667,7 +685,8 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       // One function, if its text fits.
       const lines: string[] = [];
       let total = 0;
-      for (let s = 0; s < end && total <= BUDGET; s++) {
+      for (let q = 0; q < end && total <= BUDGET; q++) {
+        const s = order[q]!;
         const d = def[s]!;
         if (size[d] > 0 && kind[s] === CALC) continue;
         total += lines[lines.push(tape.statement(s)) - 1]!.length;
@@ -675,32 +694,37 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       if (total <= BUDGET) return singleFunction(tape, lines, resultText, grad);
     }
 
-    const slot = new Int32Array(names).fill(-1);
-    for (let k = 0; k < n; k++) slot[k] = k;
-    let slots = n;
+    const slot = new Int32Array(names).fill(-1); // inputs are read from the caller's arrays, not the workspace
+    let slots = 0;
     // Per name: the last function that used it, and the last that wrote it.
     const seen = new Int32Array(names).fill(-1);
     const wrote = new Int32Array(names).fill(-1);
     // Names written in the current function and used after the current statement: each needs a store if the
-    // function ends here (`pending` of them); `due[s]` counts those whose last use is statement s.
+    // function ends here (`pending` of them); `due[q]` counts those whose last use is the statement at position q.
     const due = new Int32Array(end + 1);
     let pending = 0;
     let loads: number[] = [];
     let again0: number[] = []; // names computed again later, declared in the current function
     let written: number[] = [];
     let lines: string[] = [];
-    const sources: string[] = [];
+    const chunks: Chunk[] = [];
     let c = 0;
     let size0 = 0;
     const close = (to: number) => {
-      const head = loads.map((id) => `let ${tape.operand(id)} = w[${slot[id]}];`);
-      const tail: string[] = [];
+      const chunk: Chunk = { loads: loads.map((id) => [tape.operand(id), id < n ? -1 - id : slot[id]!]), body: lines.join('\n'), stores: [], outputs: [] };
       for (const id of written) {
         if (lastUse[id]! < to) continue;
+        if (isResult[id] && lastWrite[id]! < to) {
+          // Finished here: written to the caller's arrays, and to the workspace only if a later function reads it.
+          results.forEach((r, k) => {
+            if (r === id) chunk.outputs.push([k, tape.operand(id)]);
+          });
+          if (lastRead[id]! < to) continue;
+        }
         if (slot[id] === -1) slot[id] = slots++;
-        tail.push(`w[${slot[id]}] = ${tape.operand(id)};`);
+        chunk.stores.push([slot[id]!, tape.operand(id)]);
       }
-      sources.push(`${head.join('\n')}\n${lines.join('\n')}\n${tail.join('\n')}`);
+      chunks.push(chunk);
     };
     let cost = 0;
     const costRead = (id: number) => {
@@ -713,7 +737,8 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
         reads(defAt[id]!, markRead); // written in place: it reads its inputs
       } else loads.push(id);
     };
-    for (let s = 0; s < end; s++) {
+    for (let q = 0; q < end; q++) {
+      const s = order[q]!;
       const d = def[s]!;
       if (size[d] > 0 && kind[s] === CALC) {
         continue;
@@ -722,13 +747,13 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       const costOf = () => {
         cost = text.length;
         reads(s, costRead);
-        if (wrote[d] !== c && lastUse[d]! > s && !again[d]) cost += CROSSING; // a store at the end, unless last used here
+        if (wrote[d] !== c && lastUse[d]! > q && !again[d]) cost += CROSSING; // a store at the end, unless last used here
         return cost;
       };
       costOf();
       if (chunk !== undefined ? lines.length >= chunk : size0 > 0 && size0 + cost + pending * CROSSING > BUDGET) {
-        close(s);
-        for (const id of written) if (lastUse[id]! >= s) due[lastUse[id]!]--;
+        close(q);
+        for (const id of written) if (lastUse[id]! >= q) due[lastUse[id]!]--;
         // From here on, the values of the last function that are computed again are written in place (V8
         // merges repeated arithmetic of the same inputs within a function).
         for (const id of again0) inPlace[id] = 1;
@@ -749,21 +774,95 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
       seen[d] = c; // a declaration, or a `+=` to a name loaded just above
       if (wrote[d] !== c) {
         wrote[d] = c;
-        if (lastUse[d]! > s && !again[d]) {
+        if (lastUse[d]! > q && !again[d]) {
           pending++;
           due[lastUse[d]!]++;
           written.push(d);
         }
       }
-      pending -= due[s]!;
-      due[s] = 0;
+      pending -= due[q]!;
+      due[q] = 0;
     }
     if (c === 0 && chunk !== undefined) return singleFunction(tape, lines, resultText, grad);
     close(end);
-    return chunked(tape, sources, slots, slot, results, grad);
+    return chunked(tape, chunks, slots, results, lastWrite, grad);
   } finally {
     tape.inPlace = undefined;
   }
+}
+
+function identity(end: number): Int32Array {
+  const order = new Int32Array(end);
+  for (let s = 0; s < end; s++) order[s] = s;
+  return order;
+}
+
+/**
+ * The order in which a gradient kernel writes its statements: the forward statements in tape order, each
+ * statement of the reverse sweep placed among them as soon as it can do useful work. The tape's order (the
+ * interpreter's: the whole forward pass, then the reverse sweep) keeps every forward value the sweep reads alive
+ * until the end of the kernel; for a sum of many terms whose adjoints are compile-time constants (Rosenbrock),
+ * that is every intermediate value, which in a large kernel crosses functions through the workspace.
+ *
+ * A statement that consumes values into an accumulator (`a += term`, `let a = b + term`) is placed right after
+ * the last forward statement it depends on; a statement that produces a new value (a partial's temporary, an
+ * adjoint's first term) is placed just before its first consumer, so that nothing is computed long before it is
+ * needed (a sum whose inputs' adjoints accumulate from the last term to the first, as the interpreter's do, keeps
+ * computing its partials at the end). Any order that respects what each statement reads computes the same numbers:
+ * every name is written once, except accumulators, whose additions keep their order (each depends on the one
+ * before), and an accumulator is read only when it is complete (the reverse sweep reads a node's adjoint after
+ * every contribution to it), so no addition moves before a read of the sum it changes.
+ */
+function schedule(tape: Tape, results: number[]): Int32Array {
+  const end = tape.statements();
+  const first = tape.forwardEnd;
+  const { kind, def } = tape;
+  const writer = new Int32Array(tape.nameCount).fill(-1);
+  // After which forward statement each statement can run (-1: before the first), and what it depends on.
+  const earliest = new Int32Array(end);
+  const depAt = new Int32Array(end - first + 1);
+  const deps: number[] = [];
+  for (let s = 0; s < end; s++) {
+    if (s < first) {
+      earliest[s] = s;
+    } else {
+      let e = -1;
+      tape.eachRead(s, (id) => {
+        const w = writer[id]!;
+        if (w < 0) return;
+        if (earliest[w]! > e) e = earliest[w]!;
+        if (w >= first) deps.push(w);
+      });
+      earliest[s] = e;
+      depAt[s - first + 1] = deps.length;
+    }
+    writer[def[s]!] = s;
+  }
+  // Where each reverse statement goes: after forward statement `place` (the last one: at the end).
+  const last = first - 1;
+  const place = new Int32Array(end).fill(last);
+  for (let s = end - 1; s >= first; s--) {
+    const k = kind[s]!;
+    if (k === ADD || k === START_FROM) place[s] = earliest[s]!; // else: before its first consumer, set below
+    for (let j = depAt[s - first]!; j < depAt[s - first + 1]!; j++) {
+      const w = deps[j]!;
+      if (place[s]! < place[w]!) place[w] = place[s]!;
+    }
+  }
+  // Forward statement p, then the reverse statements placed after it, in tape order (a counting sort by place).
+  const begin = new Int32Array(first + 2); // bucket b = place + 1 holds sorted[begin[b]] .. sorted[begin[b + 1] - 1]
+  for (let s = first; s < end; s++) begin[place[s]! + 2]++;
+  for (let b = 1; b <= first + 1; b++) begin[b] += begin[b - 1]!;
+  const sorted = new Int32Array(end - first);
+  const fill = begin.slice();
+  for (let s = first; s < end; s++) sorted[fill[place[s]! + 1]!++] = s;
+  const order = new Int32Array(end);
+  let q = 0;
+  for (let b = 0; b <= first; b++) {
+    if (b > 0) order[q++] = b - 1;
+    for (let j = begin[b]!; j < begin[b + 1]!; j++) order[q++] = sorted[j]!;
+  }
+  return order;
 }
 
 /** A kernel as one function with its loop over the points inside. */
@@ -797,75 +896,73 @@ function singleFunction(tape: Tape, body: string[], results: string[], grad: boo
   };
 }
 
-/** A kernel cut into functions over a workspace (see planKernel), from their sources and slots. */
-function chunked(tape: Tape, sources: string[], slots: number, slot: Int32Array, results: number[], grad: boolean): Plan {
-  const { needed } = tape;
-  const n = needed.length;
-  const resultSlots = results.map((r) => (r >= 0 ? slot[r]! : slots++));
-  const w = new Float64Array(slots);
-  results.forEach((r, k) => {
-    if (r < 0) w[resultSlots[k]!] = tape.c(r);
-  });
-  const fns: ((w: Float64Array) => void)[] = [];
-  const compile = () => {
-    if (fns.length === 0) for (const s of sources) fns.push(new Function('w', `'use strict';\n${s}`) as (w: Float64Array) => void);
+/**
+ * One function of a chunked kernel: the names it loads (from a workspace slot, or input k given as -1 - k), its
+ * statements, the names it stores for later functions ([slot, name]), and the results it finishes ([index in
+ * results, name]).
+ */
+interface Chunk {
+  loads: [string, number][];
+  body: string;
+  stores: [number, string][];
+  outputs: [number, string][];
+}
+
+/**
+ * A kernel cut into functions over a workspace (see planKernel). The points go through in blocks of BLOCK: each
+ * function runs its statements for every point of a block before the next function starts, so its code is
+ * fetched once per block rather than once per point. A function reads the inputs it needs straight from the
+ * caller's columns (`s[k][i]`) or rows (`s[o + k]`) and writes the results it finishes straight into the caller's
+ * arrays; only names that cross functions go through the workspace, a row of slots per point of the block. Each
+ * layout's functions are compiled on first use.
+ */
+function chunked(tape: Tape, chunks: Chunk[], slots: number, results: number[], lastWrite: Int32Array, grad: boolean): Plan {
+  const n = tape.needed.length;
+  const width = Math.max(slots, 1);
+  const w = new Float64Array(width * BLOCK);
+  type Source = ArrayLike<number> | readonly ArrayLike<number>[];
+  type Sink = Float64Array | readonly Float64Array[];
+  type Fn = (w: Float64Array, s: Source, i0: number, count: number, out: Float64Array, g: Sink) => void;
+  const write = (rows: boolean, k: number, text: string) =>
+    k === 0 ? `out[i] = ${text};` : rows ? `g[o + ${k - 1}] = ${text} + 0;` : `g[${k - 1}][i] = ${text} + 0;`; // + 0: see START
+  const source = (c: Chunk, rows: boolean) =>
+    [
+      `for (let i = i0, o = i0 * ${n}, b = 0, e = i0 + count; i < e; i++, o += ${n}, b += ${width}) {`,
+      ...c.loads.map(([name, at]) => `let ${name} = ${at >= 0 ? `w[b + ${at}]` : rows ? `s[o + ${-1 - at}]` : `s[${-1 - at}][i]`};`),
+      c.body,
+      ...c.stores.map(([slot, name]) => `w[b + ${slot}] = ${name};`),
+      ...c.outputs.map(([k, name]) => write(rows, k, name)),
+      '}',
+    ].join('\n');
+  const build = (rows: boolean): Fn[] => chunks.map((c) => new Function('w', 's', 'i0', 'count', 'out', 'g', `'use strict';\n${source(c, rows)}`) as Fn);
+  // Results that no statement writes (a constant; an input): written here.
+  const fixed = results.flatMap((r, k) => (r >= 0 && lastWrite[r]! >= 0 ? [] : [[k, r] as const]));
+  const fixUp = (rows: boolean, s: Source, count: number, out: Float64Array, g: Sink) => {
+    for (let i = 0, o = 0; i < count; i++, o += n)
+      for (const [k, r] of fixed) {
+        const x = r < 0 ? tape.c(r) : rows ? (s as ArrayLike<number>)[o + r]! : (s as readonly ArrayLike<number>[])[r]![i]!;
+        if (k === 0) out[i] = x;
+        else if (rows) (g as Float64Array)[o + k - 1] = x + 0;
+        else (g as readonly Float64Array[])[k - 1]![i] = x + 0;
+      }
   };
-  const run = () => {
-    for (let c = 0; c < fns.length; c++) fns[c]!(w);
+  const run = (fns: Fn[], rows: boolean, src: Source, count: number, out: Float64Array, g: Sink) => {
+    for (let i0 = 0; i0 < count; i0 += BLOCK) {
+      const m = Math.min(BLOCK, count - i0);
+      for (let c = 0; c < fns.length; c++) fns[c]!(w, src, i0, m, out, g);
+    }
+    if (fixed.length) fixUp(rows, src, count, out, g);
   };
-  const valueSlot = resultSlots[0]!;
-  const gradSlots = resultSlots.slice(1);
-  const inputs = [...Array(n).keys()].filter((k) => needed[k]);
-  const m = inputs.length;
-  let columns: Plan['columns'];
-  let rows: Plan['rows'];
-  if (grad) {
-    const gc: GradientColumns = (cols, count, out, g) => {
-      compile();
-      for (let i = 0; i < count; i++) {
-        for (let j = 0; j < m; j++) w[inputs[j]!] = cols[inputs[j]!]![i]!;
-        run();
-        out[i] = w[valueSlot]!;
-        for (let k = 0; k < n; k++) g[k]![i] = w[gradSlots[k]!]! + 0; // see START
-      }
-    };
-    const gr: GradientRows = (p, count, out, g) => {
-      compile();
-      for (let i = 0, o = 0; i < count; i++, o += n) {
-        for (let j = 0; j < m; j++) w[inputs[j]!] = p[o + inputs[j]!]!;
-        run();
-        out[i] = w[valueSlot]!;
-        for (let k = 0; k < n; k++) g[o + k] = w[gradSlots[k]!]! + 0;
-      }
-    };
-    columns = gc;
-    rows = gr;
-  } else {
-    const vc: ValueColumns = (cols, count, out) => {
-      compile();
-      for (let i = 0; i < count; i++) {
-        for (let j = 0; j < m; j++) w[inputs[j]!] = cols[inputs[j]!]![i]!;
-        run();
-        out[i] = w[valueSlot]!;
-      }
-    };
-    const vr: ValueRows = (p, count, out) => {
-      compile();
-      for (let i = 0, o = 0; i < count; i++, o += n) {
-        for (let j = 0; j < m; j++) w[inputs[j]!] = p[o + inputs[j]!]!;
-        run();
-        out[i] = w[valueSlot]!;
-      }
-    };
-    columns = vc;
-    rows = vr;
-  }
+  let cols: Fn[] | undefined;
+  let rows: Fn[] | undefined;
+  const columns = (src: readonly ArrayLike<number>[], count: number, out: Float64Array, g?: readonly Float64Array[]) => run((cols ??= build(false)), false, src, count, out, g ?? []);
+  const byRows = (p: ArrayLike<number>, count: number, out: Float64Array, g?: Float64Array) => run((rows ??= build(true)), true, p, count, out, g ?? out);
   return {
     get source() {
-      return sources.join('\n');
+      return chunks.map((c) => source(c, false)).join('\n');
     },
-    columns,
-    rows,
+    columns: grad ? (columns as GradientColumns) : (columns as ValueColumns),
+    rows: grad ? (byRows as GradientRows) : (byRows as ValueRows),
   };
 }
 
