@@ -97,6 +97,38 @@ describe('compiled kernels agree with the interpreter', () => {
     }
   });
 
+  it('agrees in the chunked form over many points: blocks of points, a last partial block, all four shapes', () => {
+    // 19 points: two whole blocks of 8 and a partial one, so each function runs over blocks and the workspace holds
+    // a row of slots per point of the block.
+    let crossed = false;
+    for (const [text, table] of TABLE.slice(0, 8)) {
+      const low = lowered(text);
+      const n = low.graph.inputs.length;
+      const points = Array.from({ length: 19 }, (_, i) => table[i % table.length]!.map((x, j) => (Number.isFinite(x) && x !== 0 ? x * (1 + i / 16) + j / 8 : x)));
+      const k = compileKernels(low.graph, low.output.node, { chunk: 3 });
+      crossed ||= /w\[b \+/.test(k.source.gradient);
+      const count = points.length;
+      const rows = new Float64Array(points.flat());
+      const cols = Array.from({ length: n }, (_, j) => Float64Array.from(points, (p) => p[j]!));
+      const [vr, vc, vOnly, vOnlyC] = Array.from({ length: 4 }, () => new Float64Array(count));
+      const gr = new Float64Array(count * n);
+      const gc = Array.from({ length: n }, () => new Float64Array(count));
+      k.gradientRows(rows, count, vr, gr);
+      k.gradientColumns(cols, count, vc, gc);
+      k.valueRows(rows, count, vOnly);
+      k.valueColumns(cols, count, vOnlyC);
+      points.forEach((p, i) => {
+        const ref = gradientAt(low, p);
+        for (const value of [vr[i]!, vc[i]!, vOnly[i]!, vOnlyC[i]!]) expect(same(value, ref.value), `${text.slice(0, 40)} value at ${i}`).toBe(true);
+        for (let j = 0; j < n; j++) {
+          expect(same(gr[i * n + j]!, ref.gradient[j]!), `${text.slice(0, 40)} rows d${j} at ${i}`).toBe(true);
+          expect(same(gc[j]![i]!, ref.gradient[j]!), `${text.slice(0, 40)} columns d${j} at ${i}`).toBe(true);
+        }
+      });
+    }
+    expect(crossed).toBe(true); // some of these kernels pass values between functions through the workspace
+  });
+
   it('agrees when cut at any statement (names loaded and stored across functions, adjoints accumulated in several)', () => {
     // Diamonds and shared subexpressions, so that adjoints are accumulated (`+=`) in several functions and
     // forward values are read far from where they are computed.

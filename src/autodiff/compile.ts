@@ -646,7 +646,7 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   };
   let now = 0;
   const touch = (id: number) => (lastUse[id] = now);
-  const order = grad ? schedule(tape, results) : identity(end);
+  const order = grad ? schedule(tape) : identity(end);
   for (let q = 0; q < end; q++) {
     const s = order[q]!;
     const d = def[s]!;
@@ -813,7 +813,7 @@ function identity(end: number): Int32Array {
  * before), and an accumulator is read only when it is complete (the reverse sweep reads a node's adjoint after
  * every contribution to it), so no addition moves before a read of the sum it changes.
  */
-function schedule(tape: Tape, results: number[]): Int32Array {
+function schedule(tape: Tape): Int32Array {
   const end = tape.statements();
   const first = tape.forwardEnd;
   const { kind, def } = tape;
