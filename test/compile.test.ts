@@ -6,11 +6,12 @@ import { compileHvp, compileKernels } from '../src/autodiff/compile.js';
 import { gradientAt } from '../src/autodiff/gradient.js';
 import { lower } from '../src/autodiff/lower.js';
 import { parse } from '../src/parser/parse.js';
+import { expectAllShapesAgree, same } from './helpers/kernels.js';
 
 const lowered = (text: string) => lower(parse(text));
 
-/** Same number, with NaN equal to NaN; the sign of a zero counts (the kernels write gradients as the interpreter does). */
-const same = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || Object.is(a, b);
+// same(): the same number, with NaN equal to NaN; the sign of a zero counts (the kernels write gradients as the
+// interpreter does).
 
 const deepSin = (n: number) => 'sin('.repeat(n) + 'x' + ')'.repeat(n);
 const bigSum = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}*sin(${i + 1}*x + y)`).join(' + ');
@@ -107,24 +108,7 @@ describe('compiled kernels agree with the interpreter', () => {
       const points = Array.from({ length: 19 }, (_, i) => table[i % table.length]!.map((x, j) => (Number.isFinite(x) && x !== 0 ? x * (1 + i / 16) + j / 8 : x)));
       const k = compileKernels(low.graph, low.output.node, { chunk: 3 });
       crossed ||= /w\[b \+/.test(k.source.gradient);
-      const count = points.length;
-      const rows = new Float64Array(points.flat());
-      const cols = Array.from({ length: n }, (_, j) => Float64Array.from(points, (p) => p[j]!));
-      const [vr, vc, vOnly, vOnlyC] = Array.from({ length: 4 }, () => new Float64Array(count));
-      const gr = new Float64Array(count * n);
-      const gc = Array.from({ length: n }, () => new Float64Array(count));
-      k.gradientRows(rows, count, vr, gr);
-      k.gradientColumns(cols, count, vc, gc);
-      k.valueRows(rows, count, vOnly);
-      k.valueColumns(cols, count, vOnlyC);
-      points.forEach((p, i) => {
-        const ref = gradientAt(low, p);
-        for (const value of [vr[i]!, vc[i]!, vOnly[i]!, vOnlyC[i]!]) expect(same(value, ref.value), `${text.slice(0, 40)} value at ${i}`).toBe(true);
-        for (let j = 0; j < n; j++) {
-          expect(same(gr[i * n + j]!, ref.gradient[j]!), `${text.slice(0, 40)} rows d${j} at ${i}`).toBe(true);
-          expect(same(gc[j]![i]!, ref.gradient[j]!), `${text.slice(0, 40)} columns d${j} at ${i}`).toBe(true);
-        }
-      });
+      expectAllShapesAgree(low, k, points, text);
     }
     expect(crossed).toBe(true); // some of these kernels pass values between functions through the workspace
   });
@@ -162,20 +146,25 @@ describe('compiled kernels agree with the interpreter', () => {
     // u1 = x*y + x, then u(k+1) = u(k)*0.5 + u(k)*0.25 + y: plain arithmetic, each value read twice, 3000 deep.
     const steps = Array.from({ length: 2999 }, (_, k) => `u${k + 2} = u${k + 1}*0.5 + u${k + 1}*0.25 + y`);
     const low = lowered(['u1 = x*y + x', ...steps, 'u3000'].join('; '));
-    const k = compileKernels(low.graph, low.output.node);
-    for (const p of [[0.5, -1], [3, 2]]) {
-      const v = new Float64Array(1);
-      const g = new Float64Array(2);
-      k.gradientRows(p, 1, v, g);
-      const ref = gradientAt(low, p);
-      expect(same(v[0]!, ref.value) && same(g[0]!, ref.gradient[0]!) && same(g[1]!, ref.gradient[1]!)).toBe(true);
+    const cut = compileKernels(low.graph, low.output.node, { reroll: Infinity });
+    const rolled = compileKernels(low.graph, low.output.node);
+    for (const k of [cut, rolled]) {
+      for (const p of [[0.5, -1], [3, 2]]) {
+        const v = new Float64Array(1);
+        const g = new Float64Array(2);
+        k.gradientRows(p, 1, v, g);
+        const ref = gradientAt(low, p);
+        expect(same(v[0]!, ref.value) && same(g[0]!, ref.gradient[0]!) && same(g[1]!, ref.gradient[1]!)).toBe(true);
+      }
     }
-    expect(k.source.gradient).toMatch(/w\[/); // it was cut into functions
+    expect(cut.source.gradient).toMatch(/w\[/); // it was cut into functions
+    expect(rolled.source.gradient).toMatch(/for \(let r = 0; r < \d+; r\+\+\)/); // its repetitions were written as loops
+    expect(rolled.source.gradient).not.toMatch(/w\[/);
   });
 
   it('compiles a kernel shape on first use, and each shape gives the same numbers', () => {
-    const low = lowered(deepSin(1500)); // cut into functions at the default size
-    const k = compileKernels(low.graph, low.output.node);
+    const low = lowered(deepSin(1500)); // cut into functions at the default size, without rerolling
+    const k = compileKernels(low.graph, low.output.node, { reroll: Infinity });
     const x = [0.25, 1, -2];
     const ref = x.map((p) => gradientAt(low, [p]));
     // Rows first, then columns, then value-only: every order works, and all agree with the interpreter.

@@ -15,6 +15,7 @@
 import { term } from './evaluate.js';
 import { dependsOnInput, reaching, type Graph, type NodeId } from './graph.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
+import { reroll, type Layout } from './reroll.js';
 
 
 /** A number as a JavaScript expression that evaluates to exactly that double. */
@@ -556,13 +557,15 @@ const CROSSING = 20;
  * gradient) is written out as code when one of its shapes is first called, and each shape is compiled then, so a
  * caller pays V8's compile only for what it uses. A kernel whose code fits one function runs its loop over the
  * points inside it; a larger one is cut into functions that share a Float64Array workspace, called in turn for
- * each point. `chunk` (for tests) cuts every `chunk` statements instead, whenever a kernel has more.
+ * each point. A kernel whose text is over `reroll` characters (default: BUDGET) is first written with its
+ * repeated statements as loops (reroll.ts), and is one function if that fits. `chunk` (for tests) cuts every
+ * `chunk` statements instead, whenever a kernel has more, and does not reroll.
  */
-export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: number } = {}): Kernels {
+export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: number; reroll?: number } = {}): Kernels {
   const tape = recordKernel(graph, output);
   const n = graph.inputs.length;
   const plans: (Plan | undefined)[] = [undefined, undefined];
-  const plan = (grad: boolean): Plan => (plans[grad ? 1 : 0] ??= planKernel(grad ? tape.complete() : tape, grad, options.chunk));
+  const plan = (grad: boolean): Plan => (plans[grad ? 1 : 0] ??= planKernel(grad ? tape.complete() : tape, grad, options.chunk, options.reroll ?? BUDGET));
   let vc: ValueColumns | undefined;
   let gc: GradientColumns | undefined;
   let vr: ValueRows | undefined;
@@ -613,7 +616,7 @@ const RECOMPUTE = 4;
  * is plain arithmetic of the inputs (up to RECOMPUTE operations, such as `k*x + y`) is not stored at all: a later
  * function that reads it computes it again from the inputs, with the same operations, written in place.
  */
-function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan {
+function planKernel(tape: Tape, grad: boolean, chunk: number | undefined, rerollAbove: number): Plan {
   const end = grad ? tape.statements() : tape.forwardEnd;
   const { kind, def, at, args, defAt, needed } = tape;
   const names = tape.nameCount;
@@ -682,14 +685,20 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined): Plan 
   try {
     const resultText = results.map((r, k) => (k > 0 && r >= 0 ? `${tape.operand(r)} + 0` : tape.operand(r))); // + 0: see START
     if (chunk === undefined) {
-      // One function, if its text fits.
+      // One function, if its text fits: as it is, or with its repetitions written as loops (see reroll.ts).
       const lines: string[] = [];
+      const at: number[] = []; // each line's position in `order`
       let total = 0;
-      for (let q = 0; q < end && total <= BUDGET; q++) {
+      for (let q = 0; q < end; q++) {
         const s = order[q]!;
         const d = def[s]!;
         if (size[d] > 0 && kind[s] === CALC) continue;
         total += lines[lines.push(tape.statement(s)) - 1]!.length;
+        at.push(q);
+      }
+      if (total > rerollAbove && total > 0) {
+        const plan = rerolledFunction(tape, lines, at, results, resultText, lastWrite);
+        if (plan) return plan;
       }
       if (total <= BUDGET) return singleFunction(tape, lines, resultText, grad);
     }
@@ -894,6 +903,64 @@ function singleFunction(tape: Tape, body: string[], results: string[], grad: boo
       return (rf = (grad ? new Function('p', 'count', 'out', 'g', `'use strict';\n${rows}`) : new Function('p', 'count', 'out', `'use strict';\n${rows}`)) as Plan['rows']);
     },
   };
+}
+
+/**
+ * A kernel as one function whose repeated statements are loops (see reroll.ts), or undefined when nothing repeats
+ * or the result does not fit BUDGET. Each result is written right after the statement that finishes it (inside a
+ * loop, when a loop finishes it), so that a result computed in a loop needs no place to wait in.
+ */
+function rerolledFunction(tape: Tape, lines: string[], at: number[], results: number[], resultText: string[], lastWrite: Int32Array): Plan | undefined {
+  const n = tape.needed.length;
+  const after = new Map<number, string[]>(); // position in the order → results finished there
+  const atEnd: string[] = [];
+  results.forEach((r, k) => {
+    const line = `y${k} = ${resultText[k]};`;
+    if (r >= 0 && lastWrite[r]! >= 0) {
+      const list = after.get(lastWrite[r]!);
+      if (list) list.push(line);
+      else after.set(lastWrite[r]!, [line]);
+    } else atEnd.push(line);
+  });
+  const stream: string[] = [];
+  lines.forEach((line, k) => {
+    stream.push(line);
+    const done = after.get(at[k]!);
+    if (done) stream.push(...done);
+  });
+  stream.push(...atEnd);
+  const rr = reroll(stream);
+  if (rr.loops === 0) return undefined;
+  const write = (layout: Layout, load: (k: number) => string, loop: string) => {
+    const body = rr.body(layout);
+    const loads = rr.inputs.map((k) => `  const x${k} = ${load(k)};`);
+    return [loop, ...loads, ...body.map((l) => `  ${l}`), '}'].join('\n');
+  };
+  const columns = write(
+    { input: (k) => `cols[${k}][i]`, output: (k, value) => (value ? 'out[i]' : `grad[${k}][i]`) },
+    (k) => `cols[${k}][i]`,
+    'for (let i = 0; i < count; i++) {',
+  );
+  if (columns.length > BUDGET) return undefined;
+  const S = new Float64Array(Math.max(rr.scratch, 1));
+  const K = rr.table;
+  type Fn = (p: unknown, count: number, out: Float64Array, g: unknown, S: Float64Array, K: Float64Array) => void;
+  let cf: Fn | undefined;
+  let rf: Fn | undefined;
+  const columnsFn = (cols: unknown, count: number, out: Float64Array, g?: unknown) =>
+    (cf ??= new Function('cols', 'count', 'out', 'grad', 'S', 'K', `'use strict';\n${columns}`) as Fn)(cols, count, out, g, S, K);
+  const rowsFn = (p: unknown, count: number, out: Float64Array, g?: unknown) => {
+    if (!rf) {
+      const rows = write(
+        { input: (k) => `p[o + ${k}]`, output: (k, value) => (value ? 'out[i]' : `g[o + ${k}]`) },
+        (k) => `p[o + ${k}]`,
+        `for (let i = 0, o = 0; i < count; i++, o += ${n}) {`,
+      );
+      rf = new Function('p', 'count', 'out', 'g', 'S', 'K', `'use strict';\n${rows}`) as Fn;
+    }
+    rf(p, count, out, g, S, K);
+  };
+  return { source: columns, columns: columnsFn as Plan['columns'], rows: rowsFn as Plan['rows'] };
 }
 
 /**
