@@ -601,23 +601,58 @@ const RECOMPUTE = 4;
 
 /**
  * Writes out one kernel (the value's statements, or all of them for the gradient) and prepares its shapes. A
- * value or temporary that the kernel's text uses exactly once is written in place of its name, in parentheses,
- * instead of as a statement of its own (up to INLINE operations per expression): V8 compiles fewer, larger
- * statements with fewer locals faster, and the arithmetic is the same (operations on doubles give the same
- * result wherever they are written; these expressions read only values, never an adjoint that changes).
- *
- * A kernel whose text fits BUDGET is one function. A larger one is cut into functions, called in turn for each
- * point. A name used in one function only stays a local there. A name that crosses functions (a forward value the
- * reverse sweep reads, an adjoint accumulated in several) has a slot in a shared Float64Array workspace `w`: a
- * function loads it into a local at its start and, if it writes the name and a later function reads it, stores
- * it back at its end. Inputs are slots 0..n-1; the value and the gradient are read from their slots after the
- * last function. Functions are cut where the next statement would take one over BUDGET (its text, loads and
- * stores), or every `chunk` statements, in one pass that writes the text of one function at a time. A value that
- * is plain arithmetic of the inputs (up to RECOMPUTE operations, such as `k*x + y`) is not stored at all: a later
- * function that reads it computes it again from the inputs, with the same operations, written in place.
+ * kernel whose text fits BUDGET is one function; a larger one is first written with its repetitions as loops
+ * (rerolledFunction), and if that does not fit either, it is cut into functions (chunkedPlan).
  */
 function planKernel(tape: Tape, grad: boolean, chunk: number | undefined, rerollAbove: number): Plan {
-  const end = grad ? tape.statements() : tape.forwardEnd;
+  const order = grad ? schedule(tape) : identity(tape.forwardEnd);
+  const plain = analyse(tape, grad, order, false);
+  if (chunk === undefined) {
+    // A kernel with this many statements is over BUDGET and over `rerollAbove` whatever they say (the shortest
+    // statement, `a1 += a2;`, has 9 characters): its straight-line text is not written here.
+    const straight = plain.statements * 9 > Math.max(BUDGET, rerollAbove) ? undefined : writeOut(tape, order, plain);
+    if (straight === undefined || (straight.total > rerollAbove && straight.total > 0)) {
+      const plan = rerolledFunction(tape, writeOut(tape, order, analyse(tape, grad, order, true)));
+      if (plan) return plan;
+    }
+    if (straight && straight.total <= BUDGET) return singleFunction(tape, straight.lines, straight.resultText, grad);
+  }
+  return chunkedPlan(tape, grad, order, plain, chunk);
+}
+
+/** Which names a kernel writes in place, and where each name is last read and written (see analyse). */
+interface Analysis {
+  /** Statements in the kernel (positions in `order`). */
+  end: number;
+  /** Statements written as statements (not in place). */
+  statements: number;
+  /** The kernel's results: the value, then the gradient (names, or constants < 0). */
+  results: number[];
+  /** Per name: the operations of its expression, written in place of the name; 0: a name of its own. */
+  size: Uint8Array;
+  inPlace: Uint8Array;
+  /** Per name: computed again from the inputs where another function needs it (chunkedPlan). */
+  again: Uint8Array;
+  isResult: Uint8Array;
+  /** Per name: the position of the last statement that reads it (results: `end`), reads it, writes it. */
+  lastUse: Int32Array;
+  lastRead: Int32Array;
+  lastWrite: Int32Array;
+  /** Calls `f` with every name statement s reads (an inlined name: the names its expression reads). */
+  reads: (s: number, f: (id: number) => void) => void;
+}
+
+/**
+ * A value or temporary that the kernel's text uses exactly once is written in place of its name, in parentheses,
+ * instead of as a statement of its own (up to INLINE operations per expression): V8 compiles fewer, larger
+ * statements with fewer locals faster, and the arithmetic is the same (operations on doubles give the same
+ * result wherever they are written; these expressions read only values, never an adjoint that changes). With
+ * `recompute`, a value that is plain arithmetic of the inputs and constants (up to RECOMPUTE operations, such as
+ * `k*x + y`) is written in place wherever it is used, too: a loop that needs it again computes it again instead of
+ * keeping it (in a straight-line function V8 merges the repeated arithmetic).
+ */
+function analyse(tape: Tape, grad: boolean, order: Int32Array, recompute: boolean): Analysis {
+  const end = order.length;
   const { kind, def, at, args, defAt, needed } = tape;
   const names = tape.nameCount;
   const n = needed.length;
@@ -637,7 +672,6 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined, reroll
   const again = new Uint8Array(names);
   const isResult = new Uint8Array(names);
   for (const r of results) if (r >= 0) isResult[r] = 1;
-  /** Calls `f` with every name statement s reads (an inlined name: the names its expression reads). */
   const reads = (s: number, f: (id: number) => void) => {
     const visit = (o: number) => {
       if (o < 0) return;
@@ -648,8 +682,8 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined, reroll
     if (kind[s] === ADD) f(def[s]!);
   };
   let now = 0;
+  let statements = 0;
   const touch = (id: number) => (lastUse[id] = now);
-  const order = grad ? schedule(tape) : identity(end);
   for (let q = 0; q < end; q++) {
     const s = order[q]!;
     const d = def[s]!;
@@ -662,47 +696,84 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined, reroll
         ops += size[o]!;
         if (!pure[o]) plain = false;
       }
-      if (uses[d] === 1 && ops <= INLINE) {
+      // Computed again only from inputs and constants (not from another name computed again), so that what is
+      // written in place stays small however long a chain of such values is.
+      const cheap = plain && ops <= RECOMPUTE && !isResult[d];
+      if ((uses[d] === 1 && ops <= INLINE) || (recompute && cheap)) {
         size[d] = ops;
         pure[d] = plain ? 1 : 0;
         continue;
       }
-      // Computed again only from inputs and constants (not from another name computed again), so that what is
-      // written in place stays small however long a chain of such values is.
-      if (plain && ops <= RECOMPUTE && !isResult[d]) again[d] = 1;
+      if (cheap) again[d] = 1;
     }
     now = q;
     reads(s, touch);
     lastUse[d] = q;
     lastWrite[d] = q;
+    statements++;
   }
   const lastRead = lastUse.slice(); // before counting the results as read at the end
   for (const r of results) if (r >= 0) lastUse[r] = end;
-
   const inPlace = new Uint8Array(names);
   for (let id = 0; id < names; id++) if (size[id]! > 0) inPlace[id] = 1;
+  return { end, statements, results, size, inPlace, again, isResult, lastUse, lastRead, lastWrite, reads };
+}
+
+/** A kernel's statements as text, in order, without the ones written in place. */
+interface Written {
+  lines: string[];
+  /** Each line's position in the order. */
+  at: number[];
+  total: number;
+  /** The results as expressions. */
+  resultText: string[];
+  results: number[];
+  lastWrite: Int32Array;
+}
+
+function writeOut(tape: Tape, order: Int32Array, a: Analysis): Written {
+  const { kind, def } = tape;
+  tape.inPlace = a.inPlace;
+  try {
+    const lines: string[] = [];
+    const at: number[] = [];
+    let total = 0;
+    for (let q = 0; q < a.end; q++) {
+      const s = order[q]!;
+      if (a.size[def[s]!]! > 0 && kind[s] === CALC) continue;
+      total += lines[lines.push(tape.statement(s)) - 1]!.length;
+      at.push(q);
+    }
+    return { lines, at, total, resultText: resultTexts(tape, a.results), results: a.results, lastWrite: a.lastWrite };
+  } finally {
+    tape.inPlace = undefined;
+  }
+}
+
+/** The results as expressions: a gradient component as `name + 0` (see START). */
+function resultTexts(tape: Tape, results: number[]): string[] {
+  return results.map((r, k) => (k > 0 && r >= 0 ? `${tape.operand(r)} + 0` : tape.operand(r)));
+}
+
+/**
+ * A kernel cut into functions, called in turn for each block of points (see chunked). A name used in one function
+ * only stays a local there. A name that crosses functions (a forward value the reverse sweep reads, an adjoint
+ * accumulated in several) has a slot in a shared Float64Array workspace `w`: a function loads it into a local at
+ * its start and, if it writes the name and a later function reads it, stores it back at its end. Functions are
+ * cut where the next statement would take one over BUDGET (its text, loads and stores), or every `chunk`
+ * statements, in one pass that writes the text of one function at a time. A value that is plain arithmetic of the
+ * inputs (`again`) is not stored at all: a later function that reads it computes it again from the inputs, with
+ * the same operations, written in place.
+ */
+function chunkedPlan(tape: Tape, grad: boolean, order: Int32Array, a: Analysis, chunk: number | undefined): Plan {
+  const { kind, def, defAt, needed } = tape;
+  const names = tape.nameCount;
+  const n = needed.length;
+  const { end, results, size, again, isResult, lastUse, lastRead, lastWrite, reads } = a;
+  const inPlace = a.inPlace.slice(); // grows as functions are cut (names computed again)
   tape.inPlace = inPlace;
   try {
-    const resultText = results.map((r, k) => (k > 0 && r >= 0 ? `${tape.operand(r)} + 0` : tape.operand(r))); // + 0: see START
-    if (chunk === undefined) {
-      // One function, if its text fits: as it is, or with its repetitions written as loops (see reroll.ts).
-      const lines: string[] = [];
-      const at: number[] = []; // each line's position in `order`
-      let total = 0;
-      for (let q = 0; q < end; q++) {
-        const s = order[q]!;
-        const d = def[s]!;
-        if (size[d] > 0 && kind[s] === CALC) continue;
-        total += lines[lines.push(tape.statement(s)) - 1]!.length;
-        at.push(q);
-      }
-      if (total > rerollAbove && total > 0) {
-        const plan = rerolledFunction(tape, lines, at, results, resultText, lastWrite);
-        if (plan) return plan;
-      }
-      if (total <= BUDGET) return singleFunction(tape, lines, resultText, grad);
-    }
-
+    const resultText = resultTexts(tape, results);
     const slot = new Int32Array(names).fill(-1); // inputs are read from the caller's arrays, not the workspace
     let slots = 0;
     // Per name: the last function that used it, and the last that wrote it.
@@ -910,7 +981,8 @@ function singleFunction(tape: Tape, body: string[], results: string[], grad: boo
  * or the result does not fit BUDGET. Each result is written right after the statement that finishes it (inside a
  * loop, when a loop finishes it), so that a result computed in a loop needs no place to wait in.
  */
-function rerolledFunction(tape: Tape, lines: string[], at: number[], results: number[], resultText: string[], lastWrite: Int32Array): Plan | undefined {
+function rerolledFunction(tape: Tape, written: Written): Plan | undefined {
+  const { lines, at, results, resultText, lastWrite } = written;
   const n = tape.needed.length;
   const after = new Map<number, string[]>(); // position in the order → results finished there
   const atEnd: string[] = [];

@@ -7,7 +7,8 @@
 // k-th result) and every numeric literal is an operand; the rest of a statement's text is its shape. A run of R
 // blocks of L statements whose shapes repeat becomes `for (let r = 0; r < R; r++) { block 0 }` when every operand
 // of block 0 has a form that gives block r's operand for each r:
-//   - a literal that is the same in every block, or a table K of the R values (read `K[base + r * width]`);
+//   - a literal that is the same in every block, a step (`(4 + r * 3)`, when that gives each block's literal
+//     exactly), or a table K of the R values (read `K[base + r * width]`);
 //   - a name declared in the same block (a local of the loop body), or in the block before (carried: a variable
 //     outside the loop, set at the end of each pass; the first block reads what the first block read);
 //   - the same name in every block, declared before the run (read as it is);
@@ -39,8 +40,41 @@ export interface Rerolled {
   loops: number;
 }
 
-const TOKEN = /\((?:-0|0 \/ 0|-?1 \/ 0)\)|\(-[0-9][0-9.]*(?:e[+-][0-9]+)?\)|\b[xvtay][0-9]+\b|\b[0-9][0-9.]*(?:e[+-][0-9]+)?\b/g;
+/** Name prefixes (x v t a y), as char codes. */
+const PREFIXES = [120, 118, 116, 97, 121];
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** A character that can continue an identifier, a number or a member access (`Math.atan2`). */
+const isWord = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 46;
+
+/** The end of the number (digits, '.', an exponent) that starts at i. */
+function numberEnd(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && (isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+  if (text.charCodeAt(j) === 101 /* e */ && (text[j + 1] === '+' || text[j + 1] === '-')) for (j += 2; isDigit(text.charCodeAt(j)); ) j++;
+  return j;
+}
+
+/**
+ * The end of the operand that starts at i (a name such as `v12`, or a literal as literal() prints it: `2.5`,
+ * `1e-7`, `(-3)`, `(-0)`, `(0 / 0)`, `(1 / 0)`, `(-1 / 0)`), or -1 if none starts there.
+ */
+function tokenEnd(text: string, i: number): number {
+  if (i > 0 && isWord(text.charCodeAt(i - 1))) return -1;
+  const c = text.charCodeAt(i);
+  if (PREFIXES.includes(c) && isDigit(text.charCodeAt(i + 1))) {
+    let j = i + 1;
+    while (isDigit(text.charCodeAt(j))) j++;
+    return j < text.length && isWord(text.charCodeAt(j)) ? -1 : j;
+  }
+  if (isDigit(c)) return numberEnd(text, i);
+  if (c !== 40) return -1;
+  for (const special of SPECIAL_TEXT) if (text.startsWith(special, i)) return i + special.length;
+  if (text.charCodeAt(i + 1) !== 45 /* - */ || !isDigit(text.charCodeAt(i + 2))) return -1;
+  const j = numberEnd(text, i + 2);
+  return text.charCodeAt(j) === 41 /* ) */ ? j + 1 : -1;
+}
 const SPECIAL: Record<string, number> = { '(-0)': -0, '(0 / 0)': NaN, '(1 / 0)': Infinity, '(-1 / 0)': -Infinity };
+const SPECIAL_TEXT = Object.keys(SPECIAL);
 
 /** The fewest repetitions written as a loop, and the longest block looked for. */
 const MIN_REPS = 4;
@@ -60,6 +94,7 @@ const CARRY = 4; // declared in the block before at position `a`; the first bloc
 const INPUT = 5; // input a + b*r
 const RESULT = 6; // result a + b*r
 const SCRATCH = 7; // S[a + b*r]
+const STEP = 8; // the literal a + r * b
 
 interface Form {
   f: number;
@@ -75,7 +110,6 @@ export function reroll(lines: readonly string[]): Rerolled {
   // Parse: each line's shape (an interned id), its operands (name ids ≥ 0, literals -1 - index), its kind.
   const shapes = new Map<string, number>();
   const shapeText: string[][] = [];
-  const nameIds = new Map<string, number>();
   const nameText: string[] = [];
   const defLine: number[] = [];
   const lastUse: number[] = [];
@@ -87,52 +121,63 @@ export function reroll(lines: readonly string[]): Rerolled {
   const kind = new Uint8Array(N);
   const opAt = new Int32Array(N + 1);
   const ops: number[] = [];
+  const nameKey = new Map<number, number>(); // number * 8 + prefix → name id (no string per occurrence)
+  const family: number[] = [];
+  const numberOf: number[] = [];
   for (let l = 0; l < N; l++) {
     const text = lines[l]!;
-    const pieces: string[] = [];
+    let key = '';
     let last = 0;
-    for (const m of text.matchAll(TOKEN)) {
-      pieces.push(text.slice(last, m.index));
-      last = m.index + m[0].length;
-      const t = m[0];
-      const c = t.charCodeAt(0);
+    for (let i = 0; i < text.length; ) {
+      const end = tokenEnd(text, i);
+      if (end < 0) {
+        i++;
+        continue;
+      }
+      key += `${text.slice(last, i)}\0`;
+      const c = text.charCodeAt(i);
       if (c === 40 || (c >= 48 && c <= 57)) {
+        const t = text.slice(i, end);
         let id = litIds.get(t);
         if (id === undefined) {
           id = litText.length;
           litIds.set(t, id);
           litText.push(t);
-          litValue.push(t in SPECIAL ? SPECIAL[t]! : Number(t.startsWith('(') ? t.slice(1, -1) : t));
+          litValue.push(t in SPECIAL ? SPECIAL[t]! : Number(c === 40 ? t.slice(1, -1) : t));
         }
         ops.push(-1 - id);
       } else {
-        let id = nameIds.get(t);
+        let num = 0;
+        for (let j = i + 1; j < end; j++) num = num * 10 + text.charCodeAt(j) - 48;
+        const k = num * 8 + PREFIXES.indexOf(c);
+        let id = nameKey.get(k);
         if (id === undefined) {
           id = nameText.length;
-          nameIds.set(t, id);
-          nameText.push(t);
+          nameKey.set(k, id);
+          nameText.push(text.slice(i, end));
+          family.push(c);
+          numberOf.push(num);
           defLine.push(-1);
           lastUse.push(-1);
         }
         ops.push(id);
         lastUse[id] = l;
       }
+      last = i = end;
     }
-    pieces.push(text.slice(last));
-    const key = pieces.join('\0');
+    key += text.slice(last);
     let sid = shapes.get(key);
     if (sid === undefined) {
       sid = shapeText.length;
       shapes.set(key, sid);
-      shapeText.push(pieces);
+      shapeText.push(key.split('\0'));
     }
     shape[l] = sid;
     opAt[l + 1] = ops.length;
     kind[l] = text.startsWith('const ') || text.startsWith('let ') ? DEF : text.charCodeAt(0) === 121 /* y */ ? OUT : ADD;
     if (kind[l] === DEF) defLine[ops[opAt[l]!]!] = l;
   }
-  const family = (id: number) => nameText[id]!.charCodeAt(0);
-  const number = (id: number) => Number(nameText[id]!.slice(1));
+  const number = (id: number) => numberOf[id]!;
   const X = 120;
   const Y = 121;
 
@@ -159,8 +204,8 @@ export function reroll(lines: readonly string[]): Rerolled {
     if (o0 < 0 || o1 < 0) return undefined;
     if (o0 === o1) return defLine[o0]! >= start ? undefined : { f: SAME, a: 0, b: 0 };
     if (defLine[o0]! >= start && defLine[o0]! < start + L) return { f: LOCAL, a: defLine[o0]! - start, b: 0 };
-    const f0 = family(o0);
-    if (f0 !== family(o1)) return undefined;
+    const f0 = family[o0];
+    if (f0 !== family[o1]) return undefined;
     if (f0 === X || f0 === Y) {
       const d = number(o1) - number(o0);
       if (f0 === Y && number(o0) === 0) return undefined; // the value is not a gradient component
@@ -184,7 +229,7 @@ export function reroll(lines: readonly string[]): Rerolled {
         return o >= 0 && defLine[o] === at - L + form.a;
       case INPUT:
       case RESULT:
-        return o >= 0 && family(o) === (form.f === INPUT ? X : Y) && number(o) === form.a + form.b * r;
+        return o >= 0 && family[o] === (form.f === INPUT ? X : Y) && number(o) === form.a + form.b * r;
       default:
         return o >= 0 && slot[o]! >= 0 && slot[o] === form.a + form.b * r;
     }
@@ -265,16 +310,31 @@ export function reroll(lines: readonly string[]): Rerolled {
         if (!carried.includes(j)) carried.push(j);
       }
     }
-    // The literal table: R rows of the varying literals.
+    // Varying literals: a step (v0 + r * d gives every one of them exactly, computed as the loop computes it, as
+    // the numbers 1..n of a sum's terms are) or a column of the table, R rows of `width` (equal columns shared).
+    const columns: number[][] = [];
+    const columnOf = new Map<string, number>();
+    forms.forEach((form, k) => {
+      if (form.f !== TABLE) return;
+      const values = Array.from({ length: R }, (_, r) => litValue[-1 - ops[opAt[start + r * L]! + k]!]!);
+      const [v0, v1] = values as [number, number];
+      const d = v1 - v0;
+      if (Number.isFinite(v0) && Number.isFinite(d) && !Object.is(v0, -0) && values.every((v, r) => Object.is(v, v0 + r * d))) {
+        Object.assign(form, { f: STEP, a: v0, b: d });
+        return;
+      }
+      const key = values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',');
+      let c = columnOf.get(key);
+      if (c === undefined) {
+        columnOf.set(key, (c = columns.length));
+        columns.push(values);
+      }
+      form.a = c; // the column, until the table's place is known
+    });
     const tableAt = table.length;
-    let width = 0;
-    for (const form of forms) if (form.f === TABLE) form.a = tableAt + width++;
-    for (let r = 0; r < R; r++) {
-      const kr = opAt[start + r * L]!;
-      forms.forEach((form, k) => {
-        if (form.f === TABLE) table.push(litValue[-1 - ops[kr + k]!]!);
-      });
-    }
+    const width = columns.length;
+    for (const form of forms) if (form.f === TABLE) form.a += tableAt;
+    for (let r = 0; r < R; r++) for (const column of columns) table.push(column[r]!);
     items.push({ start, L, R, forms, width, carried, spilled, spillAt, out });
     loops++;
     l = end;
@@ -285,11 +345,12 @@ export function reroll(lines: readonly string[]): Rerolled {
   const outside = (o: number, layout: Layout): string => {
     if (o < 0) return litText[-1 - o]!;
     if (slot[o]! >= 0) return `S[${slot[o]}]`;
-    const f = family(o);
+    const f = family[o];
     if (f === X) inputs.add(number(o));
     if (f === Y) return number(o) === 0 ? layout.output('', true) : layout.output(String(number(o) - 1), false);
     return nameText[o]!;
   };
+  const num = (v: number) => (v < 0 ? `(${v})` : `${v}`);
   const affine = (a: number, b: number) => (b === 0 ? `${a}` : b > 0 ? `${a} + r * ${b}` : `${a} - r * ${-b}`);
   const render = (pieces: string[], operand: (k: number) => string, count: number) => {
     let s = pieces[0]!;
@@ -344,6 +405,8 @@ export function reroll(lines: readonly string[]): Rerolled {
                 return litText[-1 - o]!;
               case TABLE:
                 return `K[${affine(form.a, width)}]`;
+              case STEP:
+                return `(${num(form.a)} + r * ${num(form.b)})`;
               case SAME:
                 return outside(o, layout);
               case LOCAL:
