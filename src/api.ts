@@ -56,7 +56,10 @@ export interface CompiledFormula {
   hessian(point: Point): Record<string, Record<string, number>>;
   /** H·v for a direction `v` (by name or in input order), without forming H. */
   hvp(point: Point, direction: Point): Record<string, number>;
-  /** Values at `out.length` points given as columns. */
+  /**
+   * Values at `out.length` points given as columns. In every batch form the output arrays must not share memory
+   * with the inputs (results are written while later inputs are still being read).
+   */
   valueColumns(columns: Columns, out: Float64Array): Float64Array;
   /** Values and gradients at `value.length` points: `gradient[k][i]` = ∂f/∂inputs[k] at point i. */
   gradientColumns(columns: Columns, value: Float64Array, gradient: readonly Float64Array[]): void;
