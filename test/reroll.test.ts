@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { compileKernels } from '../src/autodiff/compile.js';
 import { lower } from '../src/autodiff/lower.js';
 import { parse } from '../src/parser/parse.js';
+import { run } from './helpers/cli.js';
 import { expectAllShapesAgree } from './helpers/kernels.js';
 
 
@@ -115,5 +116,29 @@ describe('rerolled kernels agree with the interpreter', () => {
       }),
       { numRuns: 120 },
     );
+  });
+});
+
+describe('rerolled kernels through the CLI', () => {
+  it('eval --points on a long formula writes, point by point, what eval --at writes (the interpreter)', async () => {
+    // Large enough that its kernels are rerolled by default (over one function's size); several outputs, so each
+    // output's kernel is rerolled on its own.
+    const n = 120;
+    const f = terms(n - 1, (i) => `100*(x${i + 1} - x${i}^2)^2 + (1 - x${i})^2`);
+    const g = terms(2 * n, (i) => `${i}*sin(${i}*x${i} + x1)`);
+    const program = `f = ${f}; g = ${g}`;
+    const low = lower(parse(program));
+    const names = low.graph.inputNames;
+    const points = pointsFor(names.length, 6).map((p, k) => p.map((x) => (k < 4 ? x : Number.isFinite(x) ? x : 0)));
+    const csv = `${names.join(',')}\n${points.map((p) => p.join(',')).join('\n')}\n`;
+    const batch = await run(['eval', program, '--of', 'f,g', '--points', 'p.csv'], { files: { 'p.csv': csv } });
+    expect(batch.code, batch.stderr).toBeLessThanOrEqual(1);
+    const lines = batch.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(points.length);
+    for (const [k, p] of points.entries()) {
+      const at = names.map((name, j) => `${name}=${p[j]}`).join(',');
+      const single = await run(['eval', program, '--of', 'f,g', '--at', at, '--json']);
+      expect(JSON.parse(lines[k]!), `point ${k}`).toEqual(JSON.parse(single.stdout));
+    }
   });
 });
