@@ -1,7 +1,8 @@
 // The high-level library API: `compile(text)` parses and lowers a formula once, then evaluates at single points or
 // over batches of points with compiled kernels: value, gradient and H·v of one output (compile.ts), and the values,
 // Jacobian, J·d and cᵀJ of several outputs (compile-products.ts). Every kernel is generated on first use.
-import { compileHvp, compileKernels, type HvpKernel, type Kernels } from './autodiff/compile.js';
+import { compileKernels, type Kernels } from './autodiff/compile.js';
+import { compileHvp, type HvpKernel } from './autodiff/compile-hvp.js';
 import { compileJacobian, compileJvp, compileVjp, type JacobianKernel, type JvpKernel, type VjpKernel } from './autodiff/compile-products.js';
 import { reaching, type NodeId } from './autodiff/graph.js';
 import type { Mode } from './autodiff/gradient.js';

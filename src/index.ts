@@ -18,7 +18,8 @@ export { jacobianAt, jvpAt, vjpAt, chooseMode, type JacobianResult } from './aut
 export { hessianAt, hvpAt, secondOrderTrace, type SecondOrder, type SecondOrderRow } from './autodiff/hessian.js';
 export { AdiffError, lineColumn, type Diagnostic, type Source, type Span } from './diagnostics.js';
 export { compile, type CompiledFormula, type CompileOptions, type JacobianModeOption, type Point, type Columns } from './api.js';
-export { compileKernels, compileHvp, type Kernels, type HvpKernel } from './autodiff/compile.js';
+export { compileKernels, type Kernels } from './autodiff/compile.js';
+export { compileHvp, type HvpKernel } from './autodiff/compile-hvp.js';
 export {
   compileJacobian,
   compileJvp,

@@ -4,13 +4,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { compile } from '../src/index.js';
 import { AdiffError } from '../src/diagnostics.js';
-import { compileHvp, compileKernels } from '../src/autodiff/compile.js';
+import { compileKernels } from '../src/autodiff/compile.js';
+import { compileHvp } from '../src/autodiff/compile-hvp.js';
 import { compileJacobian, compileJvp, compileVjp } from '../src/autodiff/compile-products.js';
 
 // The kernel compilers, counted (and otherwise unchanged), to check that each is called only when needed.
 vi.mock('../src/autodiff/compile.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/autodiff/compile.js')>();
-  return { ...real, compileKernels: vi.fn(real.compileKernels), compileHvp: vi.fn(real.compileHvp) };
+  return { ...real, compileKernels: vi.fn(real.compileKernels) };
+});
+vi.mock('../src/autodiff/compile-hvp.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/autodiff/compile-hvp.js')>();
+  return { ...real, compileHvp: vi.fn(real.compileHvp) };
 });
 vi.mock('../src/autodiff/compile-products.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/autodiff/compile-products.js')>();

@@ -2,7 +2,8 @@
 // domain edge cases where the zero-skip rule (0 × ∞ = 0 in a chain-rule term) matters; plus closed forms.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compileHvp, compileKernels } from '../src/autodiff/compile.js';
+import { compileKernels } from '../src/autodiff/compile.js';
+import { compileHvp } from '../src/autodiff/compile-hvp.js';
 import { gradientAt } from '../src/autodiff/gradient.js';
 import { lower } from '../src/autodiff/lower.js';
 import { parse } from '../src/parser/parse.js';

@@ -3,7 +3,8 @@
 // and equal to central differences of the gradient, compiled H·v = Hessian times v.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileHvp, compileKernels } from '../src/autodiff/compile.js';
+import { compileKernels } from '../src/autodiff/compile.js';
+import { compileHvp } from '../src/autodiff/compile-hvp.js';
 import { derivativeGraph, higherDerivativeGraph } from '../src/autodiff/derivative.js';
 import { evaluate } from '../src/autodiff/evaluate.js';
 import { gradientAt } from '../src/autodiff/gradient.js';

@@ -19,7 +19,7 @@
 //   results get `+ 0`, which turns -0 into 0 exactly as the interpreter's `0 + …` does;
 // - reverse: seeds first (outputs in order, an output listed twice gets both), then nodes from last to first,
 //   arguments left to right, as reverseSweep; an adjoint local starts as `… + 0` like the interpreter's 0.
-import { Emitter, literal, type Operand } from './compile.js';
+import { Emitter, literal, type Operand } from './emit.js';
 import { term } from './evaluate.js';
 import { dependsOnInput, reaching, type Graph, type NodeId } from './graph.js';
 import type { Mode } from './gradient.js';

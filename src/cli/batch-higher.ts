@@ -7,7 +7,7 @@
 // forward-over-reverse kernel of compile.ts (a Hessian is one H·v per variable), jacobian, jvp and vjp the
 // multi-output kernels of compile-products.ts (a Jacobian is one kernel of sweeps, in the mode the single-point
 // command would choose).
-import { compileHvp } from '../autodiff/compile.js';
+import { compileHvp } from '../autodiff/compile-hvp.js';
 import { compileJacobian, compileJvp, compileVjp } from '../autodiff/compile-products.js';
 import { planInputs, pointByPoint, type BatchPlan, type PointsOptions } from './batch.js';
 import { runPoints } from './run-points.js';
