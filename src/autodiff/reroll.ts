@@ -46,6 +46,10 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 /** A character that can continue an identifier, a number or a member access (`Math.atan2`). */
 const isWord = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 46;
 
+/** The literals literal() prints in parentheses, and their values. */
+const SPECIAL: Record<string, number> = { '(-0)': -0, '(0 / 0)': NaN, '(1 / 0)': Infinity, '(-1 / 0)': -Infinity };
+const SPECIAL_TEXT = Object.keys(SPECIAL);
+
 /** The end of the number (digits, '.', an exponent) that starts at i. */
 function numberEnd(text: string, i: number): number {
   let j = i;
@@ -73,8 +77,10 @@ function tokenEnd(text: string, i: number): number {
   const j = numberEnd(text, i + 2);
   return text.charCodeAt(j) === 41 /* ) */ ? j + 1 : -1;
 }
-const SPECIAL: Record<string, number> = { '(-0)': -0, '(0 / 0)': NaN, '(1 / 0)': Infinity, '(-1 / 0)': -Infinity };
-const SPECIAL_TEXT = Object.keys(SPECIAL);
+
+/** The prefixes of inputs and results. */
+const X = 120;
+const Y = 121;
 
 /** The fewest repetitions written as a loop, and the longest block looked for. */
 const MIN_REPS = 4;
@@ -102,12 +108,28 @@ interface Form {
   b: number;
 }
 
-/**
- * Rerolls `lines` (statements in which only the names and literals above vary, `y<k> = …` writing result k) into
- * loops where it finds runs of at least MIN_REPS repetitions.
- */
-export function reroll(lines: readonly string[]): Rerolled {
-  // Parse: each line's shape (an interned id), its operands (name ids ≥ 0, literals -1 - index), its kind.
+/** The statements, parsed: each line's shape, kind and operands, and each name's declaration and last use. */
+interface Parsed {
+  N: number;
+  /** Per line: its shape (an index into shapeText: the text around the operands), its kind, where its operands start. */
+  shape: Int32Array;
+  kind: Uint8Array;
+  opAt: Int32Array;
+  /** Operands: name ids ≥ 0, literals -1 - index. */
+  ops: number[];
+  shapeText: string[][];
+  /** Per name: its text, prefix (char code) and number, the line that declares it (-1: none) and the last that uses it. */
+  nameText: string[];
+  family: number[];
+  numberOf: number[];
+  defLine: number[];
+  lastUse: number[];
+  /** Per literal: its text and value. */
+  litText: string[];
+  litValue: number[];
+}
+
+function parse(lines: readonly string[]): Parsed {
   const shapes = new Map<string, number>();
   const shapeText: string[][] = [];
   const nameText: string[] = [];
@@ -177,19 +199,43 @@ export function reroll(lines: readonly string[]): Rerolled {
     kind[l] = text.startsWith('const ') || text.startsWith('let ') ? DEF : text.charCodeAt(0) === 121 /* y */ ? OUT : ADD;
     if (kind[l] === DEF) defLine[ops[opAt[l]!]!] = l;
   }
-  const number = (id: number) => numberOf[id]!;
-  const X = 120;
-  const Y = 121;
+  return { N, shape, kind, opAt, ops, shapeText, nameText, family, numberOf, defLine, lastUse, litText, litValue };
+}
 
-  const slot = new Int32Array(nameText.length).fill(-1); // scratch slots of names kept in S
+/** The loops found (and the straight lines between them), with the scratch slots and the literal table they use. */
+interface Found {
+  items: (number | Loop)[];
+  /** Per name: its slot in S (names a loop keeps there), or -1. */
+  slot: Int32Array;
+  scratch: number;
+  table: number[];
+}
+
+/** A loop: R blocks of L lines from line `start`, the form of each operand of block 0, and what it keeps. */
+interface Loop {
+  start: number;
+  L: number;
+  R: number;
+  forms: Form[];
+  /** Columns of the literal table read by the loop. */
+  width: number;
+  /** Positions in the block whose name is carried to the next pass or out of the loop. */
+  carried: number[];
+  /** Positions whose names are stored in S, and the first slot. */
+  spilled: number[];
+  spillAt: number;
+  /** Positions whose last block's name is read after the loop (from the carried variable). */
+  out: number[];
+}
+
+/** Finds runs of at least MIN_REPS blocks that can be loops, greedily from the first line (see the top). */
+function findLoops(p: Parsed): Found {
+  const { N, shape, kind, opAt, ops, family, numberOf, defLine, lastUse, litValue } = p;
+  const number = (id: number) => numberOf[id]!;
+  const slot = new Int32Array(family.length).fill(-1); // scratch slots of names kept in S
   let scratch = 0;
   const table: number[] = [];
-  const inputs = new Set<number>();
-  let carries = 0;
-  let loops = 0;
-
-  // The output: straight lines (a line index) and loops, rendered per layout at the end.
-  type Loop = { start: number; L: number; R: number; forms: Form[]; width: number; carried: number[]; spilled: number[]; spillAt: number; out: number[] };
+  // Straight lines (a line index) and loops.
   const items: (number | Loop)[] = [];
 
   /** The form of operand slot k (index into ops of block 0's lines), given blocks 0 and 1; undefined: none. */
@@ -336,11 +382,25 @@ export function reroll(lines: readonly string[]): Rerolled {
     for (const form of forms) if (form.f === TABLE) form.a += tableAt;
     for (let r = 0; r < R; r++) for (const column of columns) table.push(column[r]!);
     items.push({ start, L, R, forms, width, carried, spilled, spillAt, out });
-    loops++;
     l = end;
   }
 
-  // Rendering.
+  return { items, slot, scratch, table };
+}
+
+/**
+ * Rerolls `lines` (statements in which only the names and literals above vary, `y<k> = …` writing result k) into
+ * loops where it finds runs of at least MIN_REPS repetitions.
+ */
+export function reroll(lines: readonly string[]): Rerolled {
+  const p = parse(lines);
+  const { shape, opAt, ops, shapeText, nameText, family, numberOf, litText } = p;
+  const { items, slot, scratch, table } = findLoops(p);
+  const number = (id: number) => numberOf[id]!;
+  const inputs = new Set<number>();
+  let carries = 0;
+  // Writing out, per layout: a straight line with its operands as they are outside loops; a loop as its carried
+  // variables, then `for` over block 0 with each operand in its form.
   const carryName = new Map<string, string>(); // `${loop}:${position}` → variable
   const outside = (o: number, layout: Layout): string => {
     if (o < 0) return litText[-1 - o]!;
@@ -440,6 +500,6 @@ export function reroll(lines: readonly string[]): Rerolled {
     },
     scratch,
     table: Float64Array.from(table),
-    loops,
+    loops: items.filter((item) => typeof item !== 'number').length,
   };
 }
