@@ -10,7 +10,7 @@ import { run } from './helpers/cli.js';
 import { expectAllShapesAgree } from './helpers/kernels.js';
 
 
-const SPECIAL = [0, -0, 1, -1, 0.5, Infinity, -Infinity, NaN];
+const SPECIAL = [0, -0, 1, -1, 0.5, Infinity, -Infinity, NaN, 1e300, -1e-300];
 
 /** Points: mostly ordinary values, with every special value in some coordinate of some point. */
 function pointsFor(n: number, count: number): number[][] {
@@ -89,32 +89,38 @@ describe('rerolled kernels agree with the interpreter', () => {
     expect(rolled.source.gradient).toBe(plain.source.gradient);
   });
 
-  it('random term templates, summed or multiplied, with shared variables and changing constants', () => {
+  it('random term templates, summed or multiplied, with shared variables, definitions and changing constants', () => {
     type T = (i: number) => string;
     const leaf: fc.Arbitrary<T> = fc.constantFrom<T>(
       (i) => `x${i}`,
       (i) => `x${i + 1}`,
-      (i) => `x${i + 2}`,
+      (i) => `x${i + 3}`,
       (i) => `${i}`,
       (i) => `${i / 4}`,
       (i) => `${Math.ceil(i / 3)}`,
+      (i) => `${(i * i) % 7}`,
       () => '3',
       () => 'q',
+      (i) => `u${i}`,
     );
     const { tree } = fc.letrec<{ tree: T }>((tie) => ({
       tree: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         leaf,
         fc.tuple(fc.constantFrom('+', '-', '*', '/'), tie('tree'), tie('tree')).map(([op, a, b]): T => (i) => `(${a(i)} ${op} ${b(i)})`),
-        fc.tuple(fc.constantFrom('sin', 'cos', 'exp', 'ln', 'sqrt', 'abs', 'tanh'), tie('tree')).map(([f, a]): T => (i) => `${f}(${a(i)})`),
-        fc.tuple(tie('tree'), fc.constantFrom(2, 3, -1)).map(([a, c]): T => (i) => `(${a(i)})^${c}`),
+        fc.tuple(fc.constantFrom('sin', 'cos', 'exp', 'ln', 'sqrt', 'abs', 'tanh', 'atan'), tie('tree')).map(([f, a]): T => (i) => `${f}(${a(i)})`),
+        fc.tuple(fc.constantFrom('max', 'min', 'hypot', 'atan2'), tie('tree'), tie('tree')).map(([f, a, b]): T => (i) => `${f}(${a(i)}, ${b(i)})`),
+        fc.tuple(tie('tree'), fc.constantFrom(2, 3, -1, 0.5)).map(([a, c]): T => (i) => `(${a(i)})^${c}`),
       ),
     }));
+    // u_i: a plain copy of an input, or arithmetic of it (so terms share values); then a sum (or product) of one
+    // template over i, plus a sum of another taken from the last term to the first.
     fc.assert(
-      fc.property(tree, fc.integer({ min: 4, max: 24 }), fc.constantFrom(' + ', ' * ', ' - '), (t, m, join) => {
-        agree(terms(m, t, join), 11);
+      fc.property(tree, tree, fc.integer({ min: 4, max: 30 }), fc.constantFrom(' + ', ' * ', ' - '), fc.boolean(), (t, t2, m, join, arithmetic) => {
+        const defs = Array.from({ length: m + 3 }, (_, k) => (arithmetic ? `u${k + 1} = x${k + 1} * w + ${k}` : `u${k + 1} = x${k + 2}`));
+        agree([...defs, `${terms(m, t, join)} + ${terms(m, (i) => t2(m + 1 - i))}`].join('; '), 11);
       }),
-      { numRuns: 120 },
+      { numRuns: process.env.ADIFF_FUZZ ? 1500 : 100 },
     );
   });
 });
