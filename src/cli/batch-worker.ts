@@ -64,8 +64,8 @@ export function batchWorker(): void {
         const { plan, parser, init } = await setup!;
         const result = runJob(plan, parser, init.format, init.label, job);
         // Encoded here, in parallel, and moved: the main thread only writes the bytes.
-        const bytes = encoder.encode(result.out as string);
-        port.postMessage({ ok: true, result: { ...result, out: bytes } }, [bytes.buffer]);
+        const bytes = result.out.map((text) => encoder.encode(text as string));
+        port.postMessage({ ok: true, result: { ...result, out: bytes } }, bytes.map((b) => b.buffer));
       } catch (e) {
         const error = e instanceof AdiffError ? e.diagnostic.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
         port.postMessage({ ok: false, error });

@@ -113,7 +113,7 @@ export function drainBlock(plan: BatchPlan, block: Block, format: OutputFormat, 
 export function runJob(plan: BatchPlan, parser: PointParser, format: OutputFormat, label: string, job: Job): JobResult {
   const { block } = parser;
   const out: string[] = [];
-  const result: JobResult = { seq: job.seq, out: '', ...emptyTally() };
+  const result: JobResult = { seq: job.seq, out: [], ...emptyTally() };
   parser.nextLine = job.firstLine;
   let text = job.text;
   for (;;) {
@@ -127,9 +127,29 @@ export function runJob(plan: BatchPlan, parser: PointParser, format: OutputForma
     parser.finish();
   }
   if (block.count > 0) drainBlock(plan, block, format, label, out, result);
-  result.out = out.join('');
+  result.out = joinLines(out);
   return result;
 }
+
+/**
+ * Lines joined into texts of about 32,768 characters at most. V8 puts a string over 128 kB in its large-object
+ * space, which maps fresh memory for each one and unmaps it after a collection: one string per block of 1,024
+ * points (190 kB for E1) cost about 50,000 page faults and 0.2–0.3 s of system time per 10^6 points.
+ */
+export function joinLines(lines: readonly string[]): string[] {
+  const texts: string[] = [];
+  let text = '';
+  for (const line of lines) {
+    text += line;
+    if (text.length >= 32768) {
+      texts.push(text);
+      text = '';
+    }
+  }
+  if (text !== '') texts.push(text);
+  return texts;
+}
+
 
 /**
  * One line per point of the block, shaped by `shape`, pushed onto `out`: `fill(i, row)` writes point i's numbers

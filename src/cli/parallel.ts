@@ -37,8 +37,11 @@ export interface Job {
 
 export interface JobResult extends Tally {
   seq: number;
-  /** The lines: text, or from a worker the text encoded as UTF-8 (its buffer moved, not copied, to the main thread). */
-  out: string | Uint8Array;
+  /**
+   * The lines, in texts of at most about 32,768 characters (see joinLines); from a worker each text encoded as
+   * UTF-8 (the buffers moved, not copied, to the main thread).
+   */
+  out: readonly (string | Uint8Array)[];
 }
 
 type Message = { ok: true; result: JobResult } | { ok: true; ready: true } | { ok: false; error: string };

@@ -4,7 +4,7 @@
 // after writing every finished line. Past a few megabytes of input, runs of records go to worker threads
 // (parallel.ts), and their lines are written in order as they are ready.
 import { AdiffError } from '../diagnostics.js';
-import { BLOCK, drainBlock, emptyTally, runJob, type BatchPlan, type PointsOptions, type Tally } from './batch.js';
+import { BLOCK, drainBlock, emptyTally, joinLines, runJob, type BatchPlan, type PointsOptions, type Tally } from './batch.js';
 import { EXIT, type Context } from './context.js';
 import type { Io, OutStream } from './io.js';
 import { countLines, parallelAfter, Pool, recordBoundary, threadCount } from './parallel.js';
@@ -186,12 +186,12 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   const inFlight: Promise<void>[] = [];
   let written: Promise<void> = Promise.resolve();
   /** Counts what a block or a job gave, reports its bad points (CSV), and writes its lines. */
-  const settle = async (t: Tally, lines: string | Uint8Array) => {
+  const settle = async (t: Tally, texts: readonly (string | Uint8Array)[]) => {
     failed += t.failed;
     nonFinite += t.nonFinite;
     for (const message of t.reports) ctx.report({ severity: 'error', kind: 'input', message });
     done += t.count;
-    await sink.write(lines);
+    for (const text of texts) await sink.write(text);
     progress?.update(done, bytes);
   };
   /** Writes one block's lines (single-threaded path). */
@@ -199,7 +199,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
     const lines: string[] = [];
     const tally = emptyTally();
     drainBlock(plan, block, format, source.label, lines, tally);
-    await settle(tally, lines.join(''));
+    await settle(tally, joinLines(lines));
   };
   /** Hands a run of records to the threads; its lines are written after those of the runs before it. */
   const submit = (text: string, first: number, last: boolean) => {
