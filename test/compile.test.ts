@@ -8,6 +8,8 @@ import { gradientAt } from '../src/autodiff/gradient.js';
 import { lower } from '../src/autodiff/lower.js';
 import { parse } from '../src/parser/parse.js';
 import { expectAllShapesAgree, same } from './helpers/kernels.js';
+import { zeroSkipProduct } from '../src/autodiff/tape.js';
+import { term } from '../src/autodiff/evaluate.js';
 
 const lowered = (text: string) => lower(parse(text));
 
@@ -49,6 +51,20 @@ const TABLE: [string, number[][]][] = [
   [bigSum(2000), [[0.3, -0.7]]],
   ['x1*x2*x3*x4 - exp(x1*x2) / (1 + x3^2)', [[1, 2, 3, 4], [0, 0, 0, 0]]],
 ];
+
+describe('the compiled chain-rule product', () => {
+  it('is term() (0 times ∞ or NaN is 0) up to the sign of a zero, on every pair of special and ordinary values', () => {
+    const xs = [0, -0, 1, -1, 2.5, -3e-310, 1e308, -1e308, Infinity, -Infinity, NaN];
+    for (const p of xs) {
+      for (const a of xs) {
+        const want = term(p, a);
+        const got = zeroSkipProduct(p, a);
+        expect(want === 0 ? got === 0 : same(got, want), `${p} × ${a}: ${got} vs ${want}`).toBe(true);
+      }
+    }
+    expect(Object.is(zeroSkipProduct(0, -1), -0)).toBe(true); // the sign differs, and only there (see its comment)
+  });
+});
 
 describe('compiled kernels agree with the interpreter', () => {
   for (const [text, points] of TABLE) {

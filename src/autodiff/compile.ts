@@ -12,10 +12,11 @@
 // the same order, adjoints are accumulated in the same order (nodes from last to first, arguments left to
 // right), and every chain-rule term follows `term()`: a zero adjoint times an infinite or NaN partial is 0.
 // Where one factor is a finite nonzero constant known at compile time the plain product is identical, so the
-// guard is only emitted where both factors are computed at run time.
+// guard is only emitted where both factors are computed at run time (as `$m(p, a)`, tape.ts zeroSkipProduct, equal
+// to term() up to the sign of a zero, which the `+ 0` on every gradient component removes).
 import type { Graph, NodeId } from './graph.js';
 import { reroll, type Layout } from './reroll.js';
-import { ADD, CALC, CHEAP, identity, recordKernel, schedule, type Tape } from './tape.js';
+import { ADD, CALC, CHEAP, identity, recordKernel, schedule, zeroSkipProduct, type Tape } from './tape.js';
 
 export type ValueColumns = (columns: readonly ArrayLike<number>[], count: number, value: Float64Array) => void;
 export type GradientColumns = (
@@ -394,19 +395,19 @@ function singleFunction(tape: Tape, body: string[], results: string[], grad: boo
   const columns = grad
     ? `${colsHead.join('\n')}\n${gradHead.join('\n')}\n${colsLoop}\n${block(idx.map((k) => `g${k}[i] = ${gradient[k]};`))}\n}`
     : `${colsHead.join('\n')}\n${colsLoop}\n}`;
-  let cf: Plan['columns'] | undefined;
-  let rf: Plan['rows'] | undefined;
-  return {
-    source: columns,
-    get columns() {
-      return (cf ??= (grad ? new Function('cols', 'count', 'out', 'grad', `'use strict';\n${columns}`) : new Function('cols', 'count', 'out', `'use strict';\n${columns}`)) as Plan['columns']);
-    },
-    get rows() {
-      if (rf) return rf;
+  type Fn = (p: unknown, count: number, out: Float64Array, g: unknown, $m: typeof zeroSkipProduct) => void;
+  let cf: Fn | undefined;
+  let rf: Fn | undefined;
+  const columnsFn = (cols: unknown, count: number, out: Float64Array, g?: unknown) =>
+    (cf ??= new Function('cols', 'count', 'out', 'grad', '$m', `'use strict';\n${columns}`) as Fn)(cols, count, out, g, zeroSkipProduct);
+  const rowsFn = (p: unknown, count: number, out: Float64Array, g?: unknown) => {
+    if (!rf) {
       const rows = grad ? `${rowsLoop}\n${block(idx.map((k) => `g[o + ${k}] = ${gradient[k]};`))}\n}` : `${rowsLoop}\n}`;
-      return (rf = (grad ? new Function('p', 'count', 'out', 'g', `'use strict';\n${rows}`) : new Function('p', 'count', 'out', `'use strict';\n${rows}`)) as Plan['rows']);
-    },
+      rf = new Function('p', 'count', 'out', 'g', '$m', `'use strict';\n${rows}`) as Fn;
+    }
+    rf(p, count, out, g, zeroSkipProduct);
   };
+  return { source: columns, columns: columnsFn as Plan['columns'], rows: rowsFn as Plan['rows'] };
 }
 
 /**
@@ -449,11 +450,11 @@ function rerolledFunction(tape: Tape, written: Written): Plan | undefined {
   if (columns.length > BUDGET) return undefined;
   const S = new Float64Array(Math.max(rr.scratch, 1));
   const K = rr.table;
-  type Fn = (p: unknown, count: number, out: Float64Array, g: unknown, S: Float64Array, K: Float64Array) => void;
+  type Fn = (p: unknown, count: number, out: Float64Array, g: unknown, S: Float64Array, K: Float64Array, $m: typeof zeroSkipProduct) => void;
   let cf: Fn | undefined;
   let rf: Fn | undefined;
   const columnsFn = (cols: unknown, count: number, out: Float64Array, g?: unknown) =>
-    (cf ??= new Function('cols', 'count', 'out', 'grad', 'S', 'K', `'use strict';\n${columns}`) as Fn)(cols, count, out, g, S, K);
+    (cf ??= new Function('cols', 'count', 'out', 'grad', 'S', 'K', '$m', `'use strict';\n${columns}`) as Fn)(cols, count, out, g, S, K, zeroSkipProduct);
   const rowsFn = (p: unknown, count: number, out: Float64Array, g?: unknown) => {
     if (!rf) {
       const rows = write(
@@ -461,9 +462,9 @@ function rerolledFunction(tape: Tape, written: Written): Plan | undefined {
         (k) => `p[o + ${k}]`,
         `for (let i = 0, o = 0; i < count; i++, o += ${n}) {`,
       );
-      rf = new Function('p', 'count', 'out', 'g', 'S', 'K', `'use strict';\n${rows}`) as Fn;
+      rf = new Function('p', 'count', 'out', 'g', 'S', 'K', '$m', `'use strict';\n${rows}`) as Fn;
     }
-    rf(p, count, out, g, S, K);
+    rf(p, count, out, g, S, K, zeroSkipProduct);
   };
   return { source: columns, columns: columnsFn as Plan['columns'], rows: rowsFn as Plan['rows'] };
 }
@@ -494,7 +495,7 @@ function chunked(tape: Tape, chunks: Chunk[], slots: number, results: number[], 
   const w = new Float64Array(width * BLOCK);
   type Source = ArrayLike<number> | readonly ArrayLike<number>[];
   type Sink = Float64Array | readonly Float64Array[];
-  type Fn = (w: Float64Array, s: Source, i0: number, count: number, out: Float64Array, g: Sink) => void;
+  type Fn = (w: Float64Array, s: Source, i0: number, count: number, out: Float64Array, g: Sink, $m: typeof zeroSkipProduct) => void;
   const write = (rows: boolean, k: number, text: string) =>
     k === 0 ? `out[i] = ${text};` : rows ? `g[o + ${k - 1}] = ${text} + 0;` : `g[${k - 1}][i] = ${text} + 0;`; // + 0: see START
   const source = (c: Chunk, rows: boolean) =>
@@ -506,7 +507,7 @@ function chunked(tape: Tape, chunks: Chunk[], slots: number, results: number[], 
       ...c.outputs.map(([k, name]) => write(rows, k, name)),
       '}',
     ].join('\n');
-  const build = (rows: boolean): Fn[] => chunks.map((c) => new Function('w', 's', 'i0', 'count', 'out', 'g', `'use strict';\n${source(c, rows)}`) as Fn);
+  const build = (rows: boolean): Fn[] => chunks.map((c) => new Function('w', 's', 'i0', 'count', 'out', 'g', '$m', `'use strict';\n${source(c, rows)}`) as Fn);
   // Results that no statement writes (a constant; an input): written here.
   const fixed = results.flatMap((r, k) => (r >= 0 && lastWrite[r]! >= 0 ? [] : [[k, r] as const]));
   const fixUp = (rows: boolean, s: Source, count: number, out: Float64Array, g: Sink) => {
@@ -521,7 +522,7 @@ function chunked(tape: Tape, chunks: Chunk[], slots: number, results: number[], 
   const run = (fns: Fn[], rows: boolean, src: Source, count: number, out: Float64Array, g: Sink) => {
     for (let i0 = 0; i0 < count; i0 += BLOCK) {
       const m = Math.min(BLOCK, count - i0);
-      for (let c = 0; c < fns.length; c++) fns[c]!(w, src, i0, m, out, g);
+      for (let c = 0; c < fns.length; c++) fns[c]!(w, src, i0, m, out, g, zeroSkipProduct);
     }
     if (fixed.length) fixUp(rows, src, count, out, g);
   };

@@ -1,7 +1,8 @@
 // The kernel tape: a kernel is first recorded as a tape of statements over integer operands (the value's
 // statements, and the reverse sweep when a gradient is first needed), then ordered (schedule) and written out as
 // text by compile.ts. Values are recorded with the rule table's Math functions in the interpreter's order; adjoints
-// are accumulated in the interpreter's order and every chain-rule term follows `term()`.
+// are accumulated in the interpreter's order and every chain-rule term follows `term()` (up to the sign of a zero:
+// see zeroSkipProduct).
 import { term } from './evaluate.js';
 import { dependsOnInput, reaching, type Graph, type NodeId } from './graph.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
@@ -36,8 +37,8 @@ const START_FROM = 2;
 export const ADD = 3;
 
 // Chain-rule terms (partial × adjoint) by form; p is a partial, a an adjoint, c a constant. Every product
-// follows term(): where both factors are computed at run time, or one is a constant that is not finite, a zero
-// factor gives 0.
+// follows term(): where both factors are computed at run time (zeroSkipProduct), or one is a constant that is not
+// finite, a zero factor times an infinite or NaN one gives 0.
 const T_P = 0; // p (the adjoint is the constant 1)
 const T_NEG_P = 1; // -p
 const T_P_C = 2; // p * c
@@ -46,10 +47,10 @@ const T_A = 4; // a (a partial of 1 times a computed adjoint)
 const T_NEG_A = 5; // -a
 const T_C_A = 6; // c * a
 const T_C_A_GUARD = 7; // (a === 0 ? 0 : c * a)
-const T_P_A_GUARD = 8; // (p === 0 || a === 0 ? 0 : p * a)
+const T_P_A_GUARD = 8; // $m(p, a): see zeroSkipProduct
 const T_CONST = 9; // c
 /** How many times each form writes its two operands. */
-const TERM_USES: [number, number][] = [[1, 0], [1, 0], [1, 1], [2, 1], [1, 0], [1, 0], [1, 1], [1, 2], [2, 2], [1, 0]];
+const TERM_USES: [number, number][] = [[1, 0], [1, 0], [1, 1], [2, 1], [1, 0], [1, 0], [1, 1], [1, 2], [1, 1], [1, 0]];
 
 const PRIM_NAMES = Object.keys(PRIMS) as PrimName[];
 const PRIM_INDEX = Object.fromEntries(PRIM_NAMES.map((name, k) => [name, k])) as Record<PrimName, number>;
@@ -235,15 +236,27 @@ export class Tape {
         const a = this.operand(y);
         return `(${a} === 0 ? 0 : ${p} * ${a})`;
       }
-      default: {
-        const a = this.operand(y);
-        return `(${p} === 0 || ${a} === 0 ? 0 : ${p} * ${a})`;
-      }
+      default:
+        return `$m(${p}, ${this.operand(y)})`;
     }
   }
 }
 
 const NAN_TEXT = literal(NaN);
+
+/**
+ * A chain-rule product of two factors computed at run time, as the generated code calls it (`$m`, a parameter of
+ * every kernel function, which V8 inlines): term()'s rule, a zero factor times an infinite or NaN one is 0, tested
+ * only when the product is NaN, so the common case is one multiplication and one comparison. It differs from term()
+ * only in the sign of a zero (p·a where term() gives 0), and that sign cannot reach a gradient: adjoints are only
+ * multiplied, added and compared with 0 (never divided by, never passed to a Math function), so a zero's sign can
+ * only make a zero result -0, and the kernels write every gradient component as `… + 0`, which makes it 0.
+ * Measured on the Rosenbrock 1000 gradient: about 0.15 of its time over the value's, against the ternary.
+ */
+export function zeroSkipProduct(p: number, a: number): number {
+  const m = p * a;
+  return m === m ? m : p === 0 || a === 0 ? 0 : m;
+}
 
 /**
  * Records the value of `output` on a tape, and the reverse sweep when a gradient kernel is first needed
