@@ -150,7 +150,6 @@ export function joinLines(lines: readonly string[]): string[] {
   return texts;
 }
 
-
 /**
  * One line per point of the block, shaped by `shape`, pushed onto `out`: `fill(i, row)` writes point i's numbers
  * into `row` (one per slot); a bad point gets an error line (NDJSON) or an empty row (CSV) in its place.
