@@ -104,7 +104,7 @@ interface Plan {
 
 /** The largest expression (in operations) written in place of a name that is used once. */
 const INLINE = 8;
-/** The largest arithmetic of the inputs that a function computes again instead of loading it (see planKernel). */
+/** The largest arithmetic of the inputs that a function computes again instead of loading it (see analyse and chunkedPlan). */
 const RECOMPUTE = 4;
 
 /**
@@ -138,7 +138,6 @@ interface Analysis {
   results: number[];
   /** Per name: the operations of its expression, written in place of the name; 0: a name of its own. */
   size: Uint8Array;
-  inPlace: Uint8Array;
   /** Per name: computed again from the inputs where another function needs it (chunkedPlan). */
   again: Uint8Array;
   isResult: Uint8Array;
@@ -222,9 +221,7 @@ function analyse(tape: Tape, grad: boolean, order: Int32Array, recompute: boolea
   }
   const lastRead = lastUse.slice(); // before counting the results as read at the end
   for (const r of results) if (r >= 0) lastUse[r] = end;
-  const inPlace = new Uint8Array(names);
-  for (let id = 0; id < names; id++) if (size[id]! > 0) inPlace[id] = 1;
-  return { end, statements, results, size, inPlace, again, isResult, lastUse, lastRead, lastWrite, reads };
+  return { end, statements, results, size, again, isResult, lastUse, lastRead, lastWrite, reads };
 }
 
 /** A kernel's statements as text, in order, without the ones written in place. */
@@ -241,7 +238,7 @@ interface Written {
 
 function writeOut(tape: Tape, order: Int32Array, a: Analysis): Written {
   const { kind, def } = tape;
-  tape.inPlace = a.inPlace;
+  tape.inPlace = a.size; // nonzero: written in place
   try {
     const lines: string[] = [];
     const at: number[] = [];
@@ -278,7 +275,7 @@ function chunkedPlan(tape: Tape, grad: boolean, order: Int32Array, a: Analysis, 
   const names = tape.nameCount;
   const n = needed.length;
   const { end, results, size, again, isResult, lastUse, lastRead, lastWrite, reads } = a;
-  const inPlace = a.inPlace.slice(); // grows as functions are cut (names computed again)
+  const inPlace = size.slice(); // nonzero: written in place; grows as functions are cut (names computed again)
   tape.inPlace = inPlace;
   try {
     const resultText = resultTexts(tape, results);
@@ -395,18 +392,24 @@ function singleFunction(tape: Tape, body: string[], results: string[], grad: boo
   const columns = grad
     ? `${colsHead.join('\n')}\n${gradHead.join('\n')}\n${colsLoop}\n${block(idx.map((k) => `g${k}[i] = ${gradient[k]};`))}\n}`
     : `${colsHead.join('\n')}\n${colsLoop}\n}`;
-  type Fn = (p: unknown, count: number, out: Float64Array, g: unknown, $m: typeof zeroSkipProduct) => void;
+  const rows = () => (grad ? `${rowsLoop}\n${block(idx.map((k) => `g[o + ${k}] = ${gradient[k]};`))}\n}` : `${rowsLoop}\n}`);
+  return oneFunction(columns, rows, {});
+}
+
+/**
+ * A one-function kernel's two shapes, each compiled on first use: `(cols, count, out, grad)` over columns and
+ * `(p, count, out, g)` over rows, with `$m` (zeroSkipProduct) and the `extra` values as further parameters.
+ */
+function oneFunction(columns: string, rows: () => string, extra: Record<string, unknown>): Plan {
+  const params = ['$m', ...Object.keys(extra)];
+  const values = [zeroSkipProduct, ...Object.values(extra)];
+  type Fn = (p: unknown, count: number, out: Float64Array, g: unknown, ...rest: unknown[]) => void;
   let cf: Fn | undefined;
   let rf: Fn | undefined;
   const columnsFn = (cols: unknown, count: number, out: Float64Array, g?: unknown) =>
-    (cf ??= new Function('cols', 'count', 'out', 'grad', '$m', `'use strict';\n${columns}`) as Fn)(cols, count, out, g, zeroSkipProduct);
-  const rowsFn = (p: unknown, count: number, out: Float64Array, g?: unknown) => {
-    if (!rf) {
-      const rows = grad ? `${rowsLoop}\n${block(idx.map((k) => `g[o + ${k}] = ${gradient[k]};`))}\n}` : `${rowsLoop}\n}`;
-      rf = new Function('p', 'count', 'out', 'g', '$m', `'use strict';\n${rows}`) as Fn;
-    }
-    rf(p, count, out, g, zeroSkipProduct);
-  };
+    (cf ??= new Function('cols', 'count', 'out', 'grad', ...params, `'use strict';\n${columns}`) as Fn)(cols, count, out, g, ...values);
+  const rowsFn = (p: unknown, count: number, out: Float64Array, g?: unknown) =>
+    (rf ??= new Function('p', 'count', 'out', 'g', ...params, `'use strict';\n${rows()}`) as Fn)(p, count, out, g, ...values);
   return { source: columns, columns: columnsFn as Plan['columns'], rows: rowsFn as Plan['rows'] };
 }
 
@@ -437,36 +440,15 @@ function rerolledFunction(tape: Tape, written: Written): Plan | undefined {
   stream.push(...atEnd);
   const rr = reroll(stream);
   if (rr.loops === 0) return undefined;
-  const write = (layout: Layout, load: (k: number) => string, loop: string) => {
-    const body = rr.body(layout);
-    const loads = rr.inputs.map((k) => `  const x${k} = ${load(k)};`);
+  const write = (layout: Layout, loop: string) => {
+    const { lines: body, inputs } = rr.body(layout);
+    const loads = inputs.map((k) => `  const x${k} = ${layout.input(String(k))};`);
     return [loop, ...loads, ...body.map((l) => `  ${l}`), '}'].join('\n');
   };
-  const columns = write(
-    { input: (k) => `cols[${k}][i]`, output: (k, value) => (value ? 'out[i]' : `grad[${k}][i]`) },
-    (k) => `cols[${k}][i]`,
-    'for (let i = 0; i < count; i++) {',
-  );
+  const columns = write({ input: (k) => `cols[${k}][i]`, output: (k, value) => (value ? 'out[i]' : `grad[${k}][i]`) }, 'for (let i = 0; i < count; i++) {');
   if (columns.length > BUDGET) return undefined;
-  const S = new Float64Array(Math.max(rr.scratch, 1));
-  const K = rr.table;
-  type Fn = (p: unknown, count: number, out: Float64Array, g: unknown, S: Float64Array, K: Float64Array, $m: typeof zeroSkipProduct) => void;
-  let cf: Fn | undefined;
-  let rf: Fn | undefined;
-  const columnsFn = (cols: unknown, count: number, out: Float64Array, g?: unknown) =>
-    (cf ??= new Function('cols', 'count', 'out', 'grad', 'S', 'K', '$m', `'use strict';\n${columns}`) as Fn)(cols, count, out, g, S, K, zeroSkipProduct);
-  const rowsFn = (p: unknown, count: number, out: Float64Array, g?: unknown) => {
-    if (!rf) {
-      const rows = write(
-        { input: (k) => `p[o + ${k}]`, output: (k, value) => (value ? 'out[i]' : `g[o + ${k}]`) },
-        (k) => `p[o + ${k}]`,
-        `for (let i = 0, o = 0; i < count; i++, o += ${n}) {`,
-      );
-      rf = new Function('p', 'count', 'out', 'g', 'S', 'K', '$m', `'use strict';\n${rows}`) as Fn;
-    }
-    rf(p, count, out, g, S, K, zeroSkipProduct);
-  };
-  return { source: columns, columns: columnsFn as Plan['columns'], rows: rowsFn as Plan['rows'] };
+  const rows = () => write({ input: (k) => `p[o + ${k}]`, output: (k, value) => (value ? 'out[i]' : `g[o + ${k}]`) }, `for (let i = 0, o = 0; i < count; i++, o += ${n}) {`);
+  return oneFunction(columns, rows, { S: new Float64Array(Math.max(rr.scratch, 1)), K: rr.table });
 }
 
 /**
@@ -482,7 +464,7 @@ interface Chunk {
 }
 
 /**
- * A kernel cut into functions over a workspace (see planKernel). The points go through in blocks of BLOCK: each
+ * A kernel cut into functions over a workspace (see chunkedPlan). The points go through in blocks of BLOCK: each
  * function runs its statements for every point of a block before the next function starts, so its code is
  * fetched once per block rather than once per point. A function reads the inputs it needs straight from the
  * caller's columns (`s[k][i]`) or rows (`s[o + k]`) and writes the results it finishes straight into the caller's

@@ -19,6 +19,8 @@
 // what block r of the straight-line code did: the same operations on the same doubles (a Float64Array holds a
 // double exactly), in the same order, so rerolled and straight-line kernels agree bit for bit.
 
+import { literal } from './emit.js';
+
 /** How a rerolled kernel reads input k and writes result k (0: the value; k ≥ 1: gradient component k - 1). */
 export interface Layout {
   /** Input k as a local (`x3`) is loaded by the caller; here the input with index expression `k`, inside a loop. */
@@ -28,10 +30,8 @@ export interface Layout {
 }
 
 export interface Rerolled {
-  /** The statements of one point, with loops, for a layout. */
-  body(layout: Layout): string[];
-  /** Inputs read as locals (to be loaded before the body). */
-  inputs: number[];
+  /** The statements of one point, with loops, for a layout, and the inputs they read as locals (loaded before). */
+  body(layout: Layout): { lines: string[]; inputs: number[] };
   /** Size of the scratch array S. */
   scratch: number;
   /** The literal table K. */
@@ -47,7 +47,7 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isWord = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 46;
 
 /** The literals literal() prints in parentheses, and their values. */
-const SPECIAL: Record<string, number> = { '(-0)': -0, '(0 / 0)': NaN, '(1 / 0)': Infinity, '(-1 / 0)': -Infinity };
+const SPECIAL: Record<string, number> = Object.fromEntries([-0, NaN, Infinity, -Infinity].map((v) => [literal(v), v]));
 const SPECIAL_TEXT = Object.keys(SPECIAL);
 
 /** The end of the number (digits, '.', an exponent) that starts at i. */
@@ -264,11 +264,10 @@ function findLoops(p: Parsed): Found {
   const fits = (form: Form, o: number, r: number, at: number, L: number, k0: number): boolean => {
     switch (form.f) {
       case LIT:
+      case SAME:
         return o === ops[k0];
       case TABLE:
         return o < 0;
-      case SAME:
-        return o === ops[k0];
       case LOCAL:
         return o >= 0 && defLine[o] === at + form.a;
       case CARRY:
@@ -397,7 +396,7 @@ export function reroll(lines: readonly string[]): Rerolled {
   const { shape, opAt, ops, shapeText, nameText, family, numberOf, litText } = p;
   const { items, slot, scratch, table } = findLoops(p);
   const number = (id: number) => numberOf[id]!;
-  const inputs = new Set<number>();
+  const inputs = new Set<number>(); // filled while a body is written
   let carries = 0;
   // Writing out, per layout: a straight line with its operands as they are outside loops; a loop as its carried
   // variables, then `for` over block 0 with each operand in its form.
@@ -410,14 +409,14 @@ export function reroll(lines: readonly string[]): Rerolled {
     if (f === Y) return number(o) === 0 ? layout.output('', true) : layout.output(String(number(o) - 1), false);
     return nameText[o]!;
   };
-  const num = (v: number) => (v < 0 ? `(${v})` : `${v}`);
   const affine = (a: number, b: number) => (b === 0 ? `${a}` : b > 0 ? `${a} + r * ${b}` : `${a} - r * ${-b}`);
   const render = (pieces: string[], operand: (k: number) => string, count: number) => {
     let s = pieces[0]!;
     for (let k = 0; k < count; k++) s += operand(k) + pieces[k + 1]!;
     return s;
   };
-  const body = (layout: Layout): string[] => {
+  const body = (layout: Layout) => {
+    inputs.clear();
     const outLines: string[] = [];
     items.forEach((item, index) => {
       if (typeof item === 'number') {
@@ -466,7 +465,7 @@ export function reroll(lines: readonly string[]): Rerolled {
               case TABLE:
                 return `K[${affine(form.a, width)}]`;
               case STEP:
-                return `(${num(form.a)} + r * ${num(form.b)})`;
+                return `(${literal(form.a)} + r * ${literal(form.b)})`;
               case SAME:
                 return outside(o, layout);
               case LOCAL:
@@ -491,13 +490,10 @@ export function reroll(lines: readonly string[]): Rerolled {
       outLines.push('}');
       for (const j of out) outLines.push(`let ${nameText[ops[opAt[start + (R - 1) * L + j]!]!]} = ${q(j)};`);
     });
-    return outLines;
+    return { lines: outLines, inputs: [...inputs].sort((a, b) => a - b) };
   };
   return {
     body,
-    get inputs() {
-      return [...inputs].sort((a, b) => a - b);
-    },
     scratch,
     table: Float64Array.from(table),
     loops: items.filter((item) => typeof item !== 'number').length,
