@@ -73,7 +73,7 @@ describe('rerolled kernels agree with the interpreter', () => {
     const defs = Array.from({ length: m }, (_, k) => `u${k + 1} = sin(${k + 1}*x + y) * z`);
     const src = agree([...defs, terms(m, (i) => `u${i}*u${m + 1 - i}`)].join('; '));
     expect(src.gradient).toMatch(/S\[/);
-    agree([...defs, terms(m, (i) => `u${i}^2`), terms(m - 1, (i) => `u${m + 1 - i} - u${m - i}`)].join('; ').replace(/; ([^;]*)$/, ' + $1'));
+    agree([...defs, `${terms(m, (i) => `u${i}^2`)} + ${terms(m - 1, (i) => `u${m + 1 - i} - u${m - i}`)}`].join('; '));
   });
 
   it('accumulations: inputs whose adjoints gather terms from two and three places, in the interpreter order', () => {
