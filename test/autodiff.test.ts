@@ -86,6 +86,14 @@ describe('derivatives', () => {
     expect(r.gradient.x).toBeCloseTo((2 * a + Math.cos(a) + 1 / y) * 2 * x, 14);
     expect(r.gradient.y).toBeCloseTo(-a / (y * y), 14);
   });
+  it('a node\'s adjoint adds its consumers\' contributions first consumer first (the order is part of the result)', () => {
+    // f = z*x + x + y*x at x = 1, z = -2^53, y = 2^53: x's consumers in order pass z, 1, y, and
+    // (-2^53 + 1) + 2^53 = 1 exactly (-2^53 + 1 is a double). Adding from the last consumer instead would round
+    // 2^53 + 1 to 2^53 and give 0. Forward mode adds in the same order here.
+    const at = { z: -(2 ** 53), x: 1, y: 2 ** 53 };
+    expect(grad('z*x + x + y*x', at).gradient.x).toBe(1);
+    expect(grad('z*x + x + y*x', at, 'forward').gradient.x).toBe(1);
+  });
   it('x^2 at -3 is -6 and (x-3)^-2 is fine at x = 1', () => {
     expect(grad('x^2', { x: -3 }).gradient.x).toBe(-6);
     expect(grad('(x-3)^-2', { x: 1 }).gradient.x).toBeCloseTo(-2 * Math.pow(-2, -3), 15);

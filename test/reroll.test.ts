@@ -46,6 +46,17 @@ describe('rerolled kernels agree with the interpreter', () => {
     expect(agree(rosenbrock(40)).gradient).toMatch(/grad\[\d+ \+ r \* \d+\]\[i\] = /);
   });
 
+  it('a sum of terms: forward and reverse are one loop (adjoints added first consumer first, reverse.ts)', () => {
+    // Each term's contributions to x's and y's adjoints land right after the term, so the gradient kernel has
+    // a single loop, holding both sin and cos, as hand-written code would.
+    const src = agree(terms(40, (i) => `${i}*sin(${i}*x + y)`));
+    expect(src.gradient.match(new RegExp(LOOP.source, 'g'))).toHaveLength(1);
+    const loop = src.gradient.slice(src.gradient.search(LOOP));
+    expect(loop).toMatch(/Math\.sin/);
+    expect(loop).toMatch(/Math\.cos/);
+    expect(loop).toMatch(/a0 \+= /);
+  });
+
   it('a long product: the reverse sweep reads inputs and kept values at falling indices', () => {
     const src = agree(terms(40, (i) => `x${i}`, ' * '));
     expect(src.gradient).toMatch(/cols\[\d+ - r \* 1\]\[i\]/);

@@ -1,6 +1,6 @@
 // Hessian-vector products compiled by forward-over-reverse: the reverse sweep written over duals (value, tangent),
 // whose arithmetic is the rule table with code as the carrier.
-import { dependsOnInput, reaching, type Graph, type NodeId } from './graph.js';
+import { dependsOnInput, reaching, usersOf, type Graph, type NodeId } from './graph.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
 import { Emitter } from './emit.js';
 
@@ -54,19 +54,24 @@ export function hvpSource(graph: Graph, output: NodeId): { body: string[]; value
   }
   const adj: (Dual | undefined)[] = new Array(nodes.length);
   adj[output] = { v: e.lit(1), d: zero };
+  // Each node pulls its contributions from its first consumer to its last, as reverseSweep adds them.
+  const users = usersOf(nodes);
+  const partialsOf: (Dual[] | undefined)[] = new Array(nodes.length);
   for (let i = nodes.length - 1; i >= 0; i--) {
+    if (!mask[i] || !varies[i]) continue;
+    for (let k = users.start[i]!; k < users.start[i + 1]!; k++) {
+      const c = users.node[k]!;
+      const p = partialsOf[c]?.[users.position[k]!];
+      if (p === undefined) continue;
+      const a = adj[c]!;
+      const t: Dual = { v: times(p.v, a.v), d: plus(times(p.d, a.v), times(p.v, a.d)) };
+      const cur = adj[i];
+      adj[i] = cur === undefined ? t : { v: plus(cur.v, t.v), d: plus(cur.d, t.d) };
+    }
     const n = nodes[i]!;
     const a = adj[i];
-    if (!mask[i] || n.kind !== 'op' || !varies[i] || a === undefined) continue;
-    if (isZero(a.v) && isZero(a.d)) continue;
-    const p = PRIMS[n.op].partials(dualOps, n.args.map((x) => val[x]!), val[i]!, n.param);
-    n.args.forEach((arg, j) => {
-      if (!varies[arg]) return;
-      const pj = p[j]!;
-      const t: Dual = { v: times(pj.v, a.v), d: plus(times(pj.d, a.v), times(pj.v, a.d)) };
-      const cur = adj[arg];
-      adj[arg] = cur === undefined ? t : { v: plus(cur.v, t.v), d: plus(cur.d, t.d) };
-    });
+    if (n.kind !== 'op' || a === undefined || (isZero(a.v) && isZero(a.d))) continue;
+    partialsOf[i] = PRIMS[n.op].partials(dualOps, n.args.map((x) => val[x]!), val[i]!, n.param);
   }
   const gradient = graph.inputs.map((id) => adj[id]?.v ?? zero);
   const hv = graph.inputs.map((id) => adj[id]?.d ?? zero);

@@ -17,11 +17,12 @@
 //   includes the zero terms of constant arguments; leaving them out changes at most the sign of a zero, and a
 //   zero's sign never reaches a nonzero result (a zero factor makes every later product zero), so the written
 //   results get `+ 0`, which turns -0 into 0 exactly as the interpreter's `0 + …` does;
-// - reverse: seeds first (outputs in order, an output listed twice gets both), then nodes from last to first,
-//   arguments left to right, as reverseSweep; an adjoint local starts as `… + 0` like the interpreter's 0.
+// - reverse: seeds first (outputs in order, an output listed twice gets both), then each node's contributions
+//   from its first consumer to its last (arguments left to right), as reverseSweep; an adjoint local starts as
+//   `… + 0` like the interpreter's 0.
 import { Emitter, literal, type Operand } from './emit.js';
 import { term } from './evaluate.js';
-import { dependsOnInput, reaching, type Graph, type NodeId } from './graph.js';
+import { dependsOnInput, reaching, usersOf, type Graph, type NodeId } from './graph.js';
 import type { Mode } from './gradient.js';
 import { chooseMode } from './jacobian.js';
 import { PRIMS } from './primitives.js';
@@ -232,17 +233,18 @@ function reverseSweeps(g: Generator, seeds: [NodeId, Operand][][], limit = Infin
     for (const [node, seed] of list) accumulate(node, seed);
     return { adj, accumulate };
   });
+  // Each node pulls its contributions when the sweep reaches it, from its first consumer to its last (reverse.ts).
+  const users = usersOf(nodes);
   for (let i = nodes.length - 1; i >= 0; i--) {
-    const n = nodes[i]!;
-    if (!mask[i] || n.kind !== 'op' || !varies[i]) continue;
+    if (!mask[i] || !varies[i]) continue;
     for (const { adj, accumulate } of sweeps) {
-      const a = adj[i];
-      if (a === undefined || (a.k === 'const' && a.c === 0)) continue;
-      n.args.forEach((arg, j) => {
-        if (!varies[arg]) return;
-        const t = g.product(g.partials(i)[j]!, a);
-        if (t !== undefined) accumulate(arg, t);
-      });
+      for (let k = users.start[i]!; k < users.start[i + 1]!; k++) {
+        const c = users.node[k]!;
+        const a = adj[c];
+        if (!mask[c] || a === undefined || (a.k === 'const' && a.c === 0)) continue;
+        const t = g.product(g.partials(c)[users.position[k]!]!, a);
+        if (t !== undefined) accumulate(i, t);
+      }
     }
     if (lines.length > limit) return undefined;
   }

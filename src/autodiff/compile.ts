@@ -9,8 +9,8 @@
 // spliced into it: inputs are mapped by index.
 //
 // Agreement with the interpreter (evaluate.ts / reverse.ts): values are computed by the same Math functions in
-// the same order, adjoints are accumulated in the same order (nodes from last to first, arguments left to
-// right), and every chain-rule term follows `term()`: a zero adjoint times an infinite or NaN partial is 0.
+// the same order, adjoints are accumulated in the same order (each node's contributions from its first consumer
+// to its last, arguments left to right: reverse.ts), and every chain-rule term follows `term()`: a zero adjoint times an infinite or NaN partial is 0.
 // Where one factor is a finite nonzero constant known at compile time the plain product is identical, so the
 // guard is only emitted where both factors are computed at run time (as `$m(p, a)`, tape.ts zeroSkipProduct, equal
 // to term() up to the sign of a zero, which the `+ 0` on every gradient component removes).

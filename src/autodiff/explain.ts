@@ -3,7 +3,7 @@
 // formulas as the carrier — and numerically), and what it passes on to its arguments. The same numbers as the
 // trace; a renderer words them for a learner.
 import { term } from './evaluate.js';
-import { dependsOnInput, type Graph, type NodeId } from './graph.js';
+import { dependsOnInput, usersOf, type Graph, type NodeId } from './graph.js';
 import type { Lowered } from './lower.js';
 import type { PointResult } from './gradient.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
@@ -140,6 +140,19 @@ export function explainReverse(lowered: Lowered, result: PointResult): Explanati
   const received: Contribution[][] = graph.nodes.map(() => []);
   const output = result.output;
   adjoint[output] = 1;
+  // A node's adjoint is pulled from its consumers, first consumer first, as reverseSweep adds them (reverse.ts).
+  const users = usersOf(graph.nodes);
+  const pull = (id: NodeId) => {
+    for (let k = users.start[id]!; k < users.start[id + 1]!; k++) {
+      const c = users.node[k]!;
+      if (!mask[c] || !relevant[c]) continue;
+      const a = adjoint[c]!;
+      const p = partials[c]![users.position[k]!]!;
+      const passed = term(p, a);
+      adjoint[id] += passed;
+      received[id]!.push({ from: labels.get(c)!, adjoint: a, partial: p, value: passed });
+    }
+  };
   const steps: ExplainStep[] = [];
   const independent: Explanation['independent'] = [];
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
@@ -149,16 +162,13 @@ export function explainReverse(lowered: Lowered, result: PointResult): Explanati
       if (depends[i]) independent.push({ label: labels.get(i)!, definition: `${labels.get(i)!} = ${definitionOf(graph, i, labels)}` });
       continue;
     }
+    pull(i);
     const a = adjoint[i]!;
     const symbolic = PRIMS[n.op].partials(formulaOps, n.args.map((x) => argFormula(graph, x)), { text: labels.get(i)!, prec: ATOM }, n.param);
     const local: LocalPartial[] = n.args.map((arg, j) => {
       const p = partials[i]![j]!;
       const passed = term(p, a);
       const isConst = graph.nodes[arg]!.kind === 'const';
-      if (!isConst && relevant[arg]) {
-        adjoint[arg] += passed;
-        received[arg]!.push({ from: labels.get(i)!, adjoint: a, partial: p, value: passed });
-      }
       return { arg: argFormula(graph, arg).text, argIsConstant: isConst, argSkipped: !isConst && !relevant[arg], symbolic: symbolic[j]!.text, value: p, passed };
     });
     steps.push({
@@ -176,6 +186,7 @@ export function explainReverse(lowered: Lowered, result: PointResult): Explanati
       partials: local,
     });
   }
+  for (const id of wrtSet) pull(id);
   const gradient = result.wrt.map((k) => {
     const id = graph.inputs[k]!;
     return { name: graph.inputNames[k]!, label: labels.get(id)!, value: adjoint[id]! };

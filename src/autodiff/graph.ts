@@ -202,3 +202,32 @@ export function dependsOnInput(nodes: readonly GraphNode[], inputs?: readonly No
   }
   return mark;
 }
+
+/**
+ * Who uses each node, for reverse sweeps that pull: the users of node i are `node[k]` for k from `start[i]` to
+ * `start[i + 1] - 1`, as argument `position[k]` of that user, in increasing user order and, within one user, in
+ * argument order (x*x lists its product twice). One pass over the arguments, no recursion.
+ */
+export interface Users {
+  start: Int32Array;
+  node: Int32Array;
+  position: Int32Array;
+}
+
+export function usersOf(nodes: readonly GraphNode[]): Users {
+  const start = new Int32Array(nodes.length + 1);
+  for (const n of nodes) if (n.kind === 'op') for (const a of n.args) start[a + 1]++;
+  for (let i = 0; i < nodes.length; i++) start[i + 1] += start[i]!;
+  const next = start.slice(0, nodes.length);
+  const node = new Int32Array(start[nodes.length]!);
+  const position = new Int32Array(node.length);
+  nodes.forEach((n, c) => {
+    if (n.kind !== 'op') return;
+    n.args.forEach((a, j) => {
+      const k = next[a]!++;
+      node[k] = c;
+      position[k] = j;
+    });
+  });
+  return { start, node, position };
+}

@@ -4,7 +4,7 @@
 // are accumulated in the interpreter's order and every chain-rule term follows `term()` (up to the sign of a zero:
 // see zeroSkipProduct).
 import { term } from './evaluate.js';
-import { dependsOnInput, reaching, type Graph, type NodeId } from './graph.js';
+import { dependsOnInput, reaching, usersOf, type Graph, type NodeId } from './graph.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
 import { literal } from './emit.js';
 
@@ -394,19 +394,24 @@ function recordReverse(tape: Tape, graph: Graph, output: NodeId, val: number[], 
       tape.end();
     }
   };
+  // Node by node from the last: first its adjoint, pulled from its consumers' contributions in consumer order
+  // (reverse.ts), then its partials, which its arguments pull when the sweep reaches them.
+  const users = usersOf(nodes);
+  const partialsOf: (number[] | undefined)[] = new Array(nodes.length);
   for (let i = nodes.length - 1; i >= 0; i--) {
+    if (!mask[i] || !varies[i]) continue;
+    for (let k = users.start[i]!; k < users.start[i + 1]!; k++) {
+      const c = users.node[k]!;
+      const p = partialsOf[c];
+      if (p === undefined) continue;
+      const kind = contribution(p[users.position[k]!]!, adj[c]!);
+      if (kind !== 0) accumulate(i, kind);
+    }
     const n = nodes[i]!;
     const a = adj[i];
-    if (!mask[i] || n.kind !== 'op' || !varies[i] || a === undefined) continue;
-    if (isConst(a) && tape.c(a) === 0) continue;
+    if (n.kind !== 'op' || a === undefined || (isConst(a) && tape.c(a) === 0)) continue;
     recent.length = 0;
-    const partials = PRIMS[n.op].partials(ops, n.args.map((x) => val[x]!), val[i]!, n.param);
-    for (let j = 0; j < n.args.length; j++) {
-      const arg = n.args[j]!;
-      if (!varies[arg]) continue;
-      const kind = contribution(partials[j]!, a);
-      if (kind !== 0) accumulate(arg, kind);
-    }
+    partialsOf[i] = PRIMS[n.op].partials(ops, n.args.map((x) => val[x]!), val[i]!, n.param);
   }
   // The interpreter's adjoints are `0 + …`, never -0 (see START).
   tape.gradient = graph.inputs.map((id) => {
@@ -431,8 +436,9 @@ export function identity(end: number): Int32Array {
  * A statement that consumes values into an accumulator (`a += term`, `let a = b + term`) is placed right after
  * the last forward statement it depends on; a statement that produces a new value (a partial's temporary, an
  * adjoint's first term) is placed just before its first consumer, so that nothing is computed long before it is
- * needed (a sum whose inputs' adjoints accumulate from the last term to the first, as the interpreter's do, keeps
- * computing its partials at the end). Any order that respects what each statement reads computes the same numbers:
+ * needed. Adjoints accumulate from the first consumer to the last (reverse.ts), so in a sum of many terms whose
+ * adjoints are compile-time constants, term k's contributions to the inputs' adjoints land right after term k:
+ * forward and reverse become one pass over the terms, as in hand-written code. Any order that respects what each statement reads computes the same numbers:
  * every name is written once, except accumulators, whose additions keep their order (each depends on the one
  * before), and an accumulator is read only when it is complete (the reverse sweep reads a node's adjoint after
  * every contribution to it), so no addition moves before a read of the sum it changes.
