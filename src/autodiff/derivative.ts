@@ -1,5 +1,6 @@
-// Derivative graphs: the reverse sweep run with graph nodes as the carrier. Where reverse.ts accumulates numbers
-// `adj[arg] += partial * adj[node]`, this builds the same sums as nodes of a new graph, using the same rule table
+// Derivative graphs: the reverse sweep run with graph nodes as the carrier. Where reverse.ts adds up numbers
+// `adj[node] = Σ partial × adj[consumer]` (first consumer first), this builds the same sums as nodes of a new
+// graph, using the same rule table
 // (`PRIMS[op].partials` with `Ops<NodeId>` from a simplifying GraphBuilder). The result is a graph with the same
 // inputs in the same order as the original, so it can be evaluated, printed, or differentiated again (Hessians,
 // mixed partials, derivatives of any order).
@@ -7,7 +8,7 @@
 // The zero-skip convention of the numeric sweeps (`term()`: a zero adjoint times an infinite partial is 0) is played
 // here by the simplifier's `0*x = 0`: a partial whose adjoint is the constant 0 disappears, and a node whose
 // adjoint is 0 is skipped entirely.
-import { GraphBuilder, reaching, type Graph, type NodeId } from './graph.js';
+import { GraphBuilder, reaching, usersOf, type Graph, type NodeId } from './graph.js';
 import { PRIMS } from './primitives.js';
 
 export interface DerivativeGraph {
@@ -61,18 +62,24 @@ export function adjointNodes(builder: GraphBuilder, output: NodeId, seed?: NodeI
   const mask = reaching(builder.nodes, [output]);
   const adjoint: (NodeId | undefined)[] = new Array(count);
   adjoint[output] = seed ?? k.num(1);
+  // Each node pulls its consumers' contributions, first consumer first: the sums reverse.ts computes, in its order.
+  const users = usersOf(builder.nodes);
+  const partialsOf: (NodeId[] | undefined)[] = new Array(count);
   for (let i = count - 1; i >= 0; i--) {
+    if (!mask[i]) continue;
+    for (let u = users.start[i]!; u < users.start[i + 1]!; u++) {
+      const c = users.node[u]!;
+      const p = partialsOf[c];
+      if (p === undefined) continue;
+      const contribution = k.mul(p[users.position[u]!]!, adjoint[c]!);
+      if (builder.constValue(contribution) === 0) continue;
+      const prev = adjoint[i];
+      adjoint[i] = prev === undefined ? contribution : k.add(prev, contribution);
+    }
     const a = adjoint[i];
-    if (!mask[i] || a === undefined || builder.constValue(a) === 0) continue;
     const n = builder.nodes[i]!;
-    if (n.kind !== 'op') continue;
-    const partials = PRIMS[n.op].partials(k, n.args, i, n.param);
-    n.args.forEach((arg, j) => {
-      const contribution = k.mul(partials[j]!, a);
-      if (builder.constValue(contribution) === 0) return;
-      const prev = adjoint[arg];
-      adjoint[arg] = prev === undefined ? contribution : k.add(prev, contribution);
-    });
+    if (a === undefined || builder.constValue(a) === 0 || n.kind !== 'op') continue;
+    partialsOf[i] = PRIMS[n.op].partials(k, n.args, i, n.param);
   }
   return adjoint;
 }
