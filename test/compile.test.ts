@@ -8,7 +8,7 @@ import { gradientAt } from '../src/autodiff/gradient.js';
 import { lower } from '../src/autodiff/lower.js';
 import { parse } from '../src/parser/parse.js';
 import { expectAllShapesAgree, same } from './helpers/kernels.js';
-import { zeroSkipProduct } from '../src/autodiff/tape.js';
+import { zeroSkipProduct, zeroSkipText } from '../src/autodiff/tape.js';
 import { term } from '../src/autodiff/evaluate.js';
 
 const lowered = (text: string) => lower(parse(text));
@@ -63,6 +63,13 @@ describe('the compiled chain-rule product', () => {
       }
     }
     expect(Object.is(zeroSkipProduct(0, -1), -0)).toBe(true); // the sign differs, and only there (see its comment)
+  });
+  it('is zeroSkipProduct as the kernels write it, in place and as a call', () => {
+    const xs = [0, -0, 1, -1, 2.5, -3e-310, 1e308, -1e308, Infinity, -Infinity, NaN];
+    for (const call of [false, true]) {
+      const f = new Function('p', 'a', '$m', `let $t = 0; return ${zeroSkipText('p', 'a', call)};`) as (p: number, a: number, m: typeof zeroSkipProduct) => number;
+      for (const p of xs) for (const a of xs) expect(same(f(p, a, zeroSkipProduct), zeroSkipProduct(p, a)), `${p} × ${a}`).toBe(true);
+    }
   });
 });
 

@@ -51,6 +51,8 @@ export interface Kernels {
  * Smaller functions cost more loads and stores between them, larger ones take V8 longer to optimize.
  */
 const BUDGET = 24000;
+/** The start of every kernel function: strict mode, and the local `$t` of the zero-skip products (tape.ts zeroSkipProduct). */
+const PRELUDE = "'use strict';\nlet $t = 0;\n";
 /**
  * Points per block in a chunked kernel (see chunked). Measured on Rosenbrock n = 100 and 1000 and the 10,000-term
  * sum against one point at a time: 8 was as fast or faster everywhere; 32 slowed the row-major Rosenbrock 1000
@@ -120,10 +122,16 @@ function planKernel(tape: Tape, grad: boolean, chunk: number | undefined, reroll
     // statement, `a1 += a2;`, has 9 characters): its straight-line text is not written here.
     const straight = plain.statements * 9 > Math.max(BUDGET, rerollAbove) ? undefined : writeOut(tape, order, plain);
     if (straight === undefined || (straight.total > rerollAbove && straight.total > 0)) {
-      const plan = rerolledFunction(tape, writeOut(tape, order, analyse(tape, grad, order, true)));
-      if (plan) return plan;
+      // Loops have few zero-skip products, which V8 inlines as calls (see zeroSkipProduct).
+      tape.callGuard = true;
+      try {
+        const plan = rerolledFunction(tape, writeOut(tape, order, analyse(tape, grad, order, true)));
+        if (plan) return plan;
+      } finally {
+        tape.callGuard = false;
+      }
     }
-    if (straight && straight.total <= BUDGET) return singleFunction(tape, straight.lines, straight.resultText, grad);
+    if (straight && straight.total <= BUDGET) return singleFunction(tape, straight, grad);
   }
   return chunkedPlan(tape, grad, order, plain, chunk);
 }
@@ -225,15 +233,19 @@ function analyse(tape: Tape, grad: boolean, order: Int32Array, recompute: boolea
 }
 
 /** A kernel's statements as text, in order, without the ones written in place. */
-interface Written {
+/** A kernel's statements as lines, with what is needed to write each result where it is finished. */
+interface Body {
   lines: string[];
   /** Each line's position in the order. */
   at: number[];
-  total: number;
   /** The results as expressions. */
   resultText: string[];
   results: number[];
   lastWrite: Int32Array;
+}
+
+interface Written extends Body {
+  total: number;
 }
 
 function writeOut(tape: Tape, order: Int32Array, a: Analysis): Written {
@@ -292,6 +304,7 @@ function chunkedPlan(tape: Tape, grad: boolean, order: Int32Array, a: Analysis, 
     let again0: number[] = []; // names computed again later, declared in the current function
     let written: number[] = [];
     let lines: string[] = [];
+    let at: number[] = []; // each line's position in the order
     const chunks: Chunk[] = [];
     let c = 0;
     let size0 = 0;
@@ -346,6 +359,7 @@ function chunkedPlan(tape: Tape, grad: boolean, order: Int32Array, a: Analysis, 
         loads = [];
         written = [];
         lines = [];
+        at = [];
         pending = 0;
         c++;
         size0 = 0;
@@ -354,6 +368,7 @@ function chunkedPlan(tape: Tape, grad: boolean, order: Int32Array, a: Analysis, 
       }
       size0 += cost;
       lines.push(text);
+      at.push(q);
       reads(s, markRead);
       if (again[d]) again0.push(d);
       seen[d] = c; // a declaration, or a `+=` to a name loaded just above
@@ -368,7 +383,7 @@ function chunkedPlan(tape: Tape, grad: boolean, order: Int32Array, a: Analysis, 
       pending -= due[q]!;
       due[q] = 0;
     }
-    if (c === 0 && chunk !== undefined) return singleFunction(tape, lines, resultText, grad);
+    if (c === 0 && chunk !== undefined) return singleFunction(tape, { lines, at, results, resultText, lastWrite }, grad);
     close(end);
     return chunked(tape, chunks, slots, results, lastWrite, grad);
   } finally {
@@ -377,22 +392,21 @@ function chunkedPlan(tape: Tape, grad: boolean, order: Int32Array, a: Analysis, 
 }
 
 /** A kernel as one function with its loop over the points inside. */
-function singleFunction(tape: Tape, body: string[], results: string[], grad: boolean): Plan {
+function singleFunction(tape: Tape, body: Body, grad: boolean): Plan {
   const { needed } = tape;
-  const [value, ...gradient] = results;
   const n = needed.length;
   const idx = [...Array(n).keys()];
   const loadCols = idx.filter((k) => needed[k]).map((k) => `const x${k} = c${k}[i];`);
   const loadRows = idx.filter((k) => needed[k]).map((k) => `const x${k} = p[o + ${k}];`);
   const colsHead = idx.filter((k) => needed[k]).map((k) => `const c${k} = cols[${k}];`);
-  const gradHead = idx.map((k) => `const g${k} = grad[${k}];`);
+  const gradHead = grad ? idx.map((k) => `const g${k} = grad[${k}];`) : [];
   const block = (lines: string[]) => (lines.length ? `    ${lines.join('\n    ')}` : '');
-  const colsLoop = `for (let i = 0; i < count; i++) {\n${block(loadCols)}\n${block(body)}\n    out[i] = ${value};`;
-  const rowsLoop = `for (let i = 0, o = 0; i < count; i++, o += ${n}) {\n${block(loadRows)}\n${block(body)}\n    out[i] = ${value};`;
-  const columns = grad
-    ? `${colsHead.join('\n')}\n${gradHead.join('\n')}\n${colsLoop}\n${block(idx.map((k) => `g${k}[i] = ${gradient[k]};`))}\n}`
-    : `${colsHead.join('\n')}\n${colsLoop}\n}`;
-  const rows = () => (grad ? `${rowsLoop}\n${block(idx.map((k) => `g[o + ${k}] = ${gradient[k]};`))}\n}` : `${rowsLoop}\n}`);
+  const colsBody = withResults(body, (k, text) => (k === 0 ? `out[i] = ${text};` : `g${k - 1}[i] = ${text};`));
+  const columns = `${[...colsHead, ...gradHead].join('\n')}\nfor (let i = 0; i < count; i++) {\n${block(loadCols)}\n${block(colsBody)}\n}`;
+  const rows = () => {
+    const rowsBody = withResults(body, (k, text) => (k === 0 ? `out[i] = ${text};` : `g[o + ${k - 1}] = ${text};`));
+    return `for (let i = 0, o = 0; i < count; i++, o += ${n}) {\n${block(loadRows)}\n${block(rowsBody)}\n}`;
+  };
   return oneFunction(columns, rows, {});
 }
 
@@ -407,10 +421,37 @@ function oneFunction(columns: string, rows: () => string, extra: Record<string, 
   let cf: Fn | undefined;
   let rf: Fn | undefined;
   const columnsFn = (cols: unknown, count: number, out: Float64Array, g?: unknown) =>
-    (cf ??= new Function('cols', 'count', 'out', 'grad', ...params, `'use strict';\n${columns}`) as Fn)(cols, count, out, g, ...values);
+    (cf ??= new Function('cols', 'count', 'out', 'grad', ...params, `${PRELUDE}${columns}`) as Fn)(cols, count, out, g, ...values);
   const rowsFn = (p: unknown, count: number, out: Float64Array, g?: unknown) =>
-    (rf ??= new Function('p', 'count', 'out', 'g', ...params, `'use strict';\n${rows()}`) as Fn)(p, count, out, g, ...values);
+    (rf ??= new Function('p', 'count', 'out', 'g', ...params, `${PRELUDE}${rows()}`) as Fn)(p, count, out, g, ...values);
   return { source: columns, columns: columnsFn as Plan['columns'], rows: rowsFn as Plan['rows'] };
+}
+
+/**
+ * The kernel's lines with each result written (`write(k, text)`: k 0 is the value, k > 0 gradient component k - 1)
+ * right after the statement that finishes it, so that a finished result needs no place to wait in (a gradient of
+ * many components kept to the end keeps them all live at once); results no statement writes (constants) at the end.
+ */
+function withResults(w: Body, write: (k: number, text: string) => string): string[] {
+  const after = new Map<number, string[]>(); // position in the order → results finished there
+  const atEnd: string[] = [];
+  w.results.forEach((r, k) => {
+    const line = write(k, w.resultText[k]!);
+    const q = r >= 0 ? w.lastWrite[r]! : -1;
+    if (q >= 0) {
+      const list = after.get(q);
+      if (list) list.push(line);
+      else after.set(q, [line]);
+    } else atEnd.push(line);
+  });
+  const stream: string[] = [];
+  w.lines.forEach((line, j) => {
+    stream.push(line);
+    const done = after.get(w.at[j]!);
+    if (done) stream.push(...done);
+  });
+  stream.push(...atEnd);
+  return stream;
 }
 
 /**
@@ -419,26 +460,8 @@ function oneFunction(columns: string, rows: () => string, extra: Record<string, 
  * loop, when a loop finishes it), so that a result computed in a loop needs no place to wait in.
  */
 function rerolledFunction(tape: Tape, written: Written): Plan | undefined {
-  const { lines, at, results, resultText, lastWrite } = written;
   const n = tape.needed.length;
-  const after = new Map<number, string[]>(); // position in the order → results finished there
-  const atEnd: string[] = [];
-  results.forEach((r, k) => {
-    const line = `y${k} = ${resultText[k]};`;
-    if (r >= 0 && lastWrite[r]! >= 0) {
-      const list = after.get(lastWrite[r]!);
-      if (list) list.push(line);
-      else after.set(lastWrite[r]!, [line]);
-    } else atEnd.push(line);
-  });
-  const stream: string[] = [];
-  lines.forEach((line, k) => {
-    stream.push(line);
-    const done = after.get(at[k]!);
-    if (done) stream.push(...done);
-  });
-  stream.push(...atEnd);
-  const rr = reroll(stream);
+  const rr = reroll(withResults(written, (k, text) => `y${k} = ${text};`));
   if (rr.loops === 0) return undefined;
   const write = (layout: Layout, loop: string) => {
     const { lines: body, inputs } = rr.body(layout);
@@ -489,7 +512,7 @@ function chunked(tape: Tape, chunks: Chunk[], slots: number, results: number[], 
       ...c.outputs.map(([k, name]) => write(rows, k, name)),
       '}',
     ].join('\n');
-  const build = (rows: boolean): Fn[] => chunks.map((c) => new Function('w', 's', 'i0', 'count', 'out', 'g', '$m', `'use strict';\n${source(c, rows)}`) as Fn);
+  const build = (rows: boolean): Fn[] => chunks.map((c) => new Function('w', 's', 'i0', 'count', 'out', 'g', '$m', `${PRELUDE}${source(c, rows)}`) as Fn);
   // Results that no statement writes (a constant; an input): written here.
   const fixed = results.flatMap((r, k) => (r >= 0 && lastWrite[r]! >= 0 ? [] : [[k, r] as const]));
   const fixUp = (rows: boolean, s: Source, count: number, out: Float64Array, g: Sink) => {

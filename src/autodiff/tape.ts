@@ -47,10 +47,10 @@ const T_A = 4; // a (a partial of 1 times a computed adjoint)
 const T_NEG_A = 5; // -a
 const T_C_A = 6; // c * a
 const T_C_A_GUARD = 7; // (a === 0 ? 0 : c * a)
-const T_P_A_GUARD = 8; // $m(p, a): see zeroSkipProduct
+const T_P_A_GUARD = 8; // zeroSkipText(p, a): see zeroSkipProduct
 const T_CONST = 9; // c
 /** How many times each form writes its two operands. */
-const TERM_USES: [number, number][] = [[1, 0], [1, 0], [1, 1], [2, 1], [1, 0], [1, 0], [1, 1], [1, 2], [1, 1], [1, 0]];
+const TERM_USES: [number, number][] = [[1, 0], [1, 0], [1, 1], [2, 1], [1, 0], [1, 0], [1, 1], [1, 2], [2, 2], [1, 0]];
 
 const PRIM_NAMES = Object.keys(PRIMS) as PrimName[];
 const PRIM_INDEX = Object.fromEntries(PRIM_NAMES.map((name, k) => [name, k])) as Record<PrimName, number>;
@@ -85,6 +85,8 @@ export class Tape {
   readonly defAt: number[] = [];
   /** While a kernel is written out: the names whose expression is written in their place (see planKernel). */
   inPlace: Uint8Array | undefined;
+  /** Zero-skip products as calls `$m(p, a)` instead of in place (see zeroSkipProduct): set while a kernel is rerolled. */
+  callGuard = false;
 
   constructor() {
     this.constant(0); // NONE is the constant 0: unused operand slots hold it, and are never written out
@@ -198,7 +200,7 @@ export class Tape {
       if (o >= 0) uses[o] += times;
     };
     const term = (form: number, x: number, y: number) => {
-      const [tx, ty] = TERM_USES[form]!;
+      const [tx, ty] = form === T_P_A_GUARD && this.callGuard ? [1, 1] : TERM_USES[form]!;
       count(x, tx);
       count(y, ty);
     };
@@ -237,7 +239,7 @@ export class Tape {
         return `(${a} === 0 ? 0 : ${p} * ${a})`;
       }
       default:
-        return `$m(${p}, ${this.operand(y)})`;
+        return zeroSkipText(p, this.operand(y), this.callGuard);
     }
   }
 }
@@ -245,17 +247,28 @@ export class Tape {
 const NAN_TEXT = literal(NaN);
 
 /**
- * A chain-rule product of two factors computed at run time, as the generated code calls it (`$m`, a parameter of
- * every kernel function, which V8 inlines): term()'s rule, a zero factor times an infinite or NaN one is 0, tested
- * only when the product is NaN, so the common case is one multiplication and one comparison. It differs from term()
- * only in the sign of a zero (p·a where term() gives 0), and that sign cannot reach a gradient: adjoints are only
- * multiplied, added and compared with 0 (never divided by, never passed to a Math function), so a zero's sign can
- * only make a zero result -0, and the kernels write every gradient component as `… + 0`, which makes it 0.
- * Measured on the Rosenbrock 1000 gradient: about 0.15 of its time over the value's, against the ternary.
+ * A chain-rule product of two factors computed at run time: term()'s rule, a zero factor times an infinite or NaN
+ * one is 0, tested only when the product is NaN, so the common case is one multiplication and one comparison. It
+ * differs from term() only in the sign of a zero (p·a where term() gives 0), and that sign cannot reach a gradient:
+ * adjoints are only multiplied, added and compared with 0 (never divided by, never passed to a Math function), so a
+ * zero's sign can only make a zero result -0, and the kernels write every gradient component as `… + 0`, which makes
+ * it 0. Measured on the Rosenbrock 1000 gradient: about 0.15 of its time over the value's, against the ternary
+ * `p === 0 || a === 0 ? 0 : p * a`. The generated code writes it with zeroSkipText.
  */
 export function zeroSkipProduct(p: number, a: number): number {
   const m = p * a;
   return m === m ? m : p === 0 || a === 0 ? 0 : m;
+}
+
+/**
+ * zeroSkipProduct(p, a) as generated code: a call `$m(p, a)` (`$m` is a parameter of every kernel function), or the
+ * same test written in place over the function's local `$t`. V8 inlines calls, but only so much per function (about
+ * 900 bytes of bytecode): past that budget each `$m` is a real call, and a straight-line Rosenbrock n = 60 gradient,
+ * with 59 of them, ran at half speed. So the products are written in place, except in rerolled kernels, whose loops
+ * hold a few products and ran faster with the call (Rosenbrock n = 100: 0.8x the time of the in-place form).
+ */
+export function zeroSkipText(p: string, a: string, call: boolean): string {
+  return call ? `$m(${p}, ${a})` : `(($t = ${p} * ${a}) === $t || (${p} !== 0 && ${a} !== 0) ? $t : 0)`;
 }
 
 /**
