@@ -32,7 +32,15 @@ function setUp(c: SafeCase) {
   rev.values.forEach((val, i) => {
     if (rev.mask[i] && (!moderate(val) || rev.partials[i]?.some((p) => !moderate(p)))) comparable = false;
   });
-  return { text, lowered, x, v, rev, scale, comparable };
+  // First-order rounding: each value v rounded by ε|v| moves the output by |∂f/∂v|·ε|v|. Where the sum is large
+  // against the output (sin((t^2)^2) with t^4 ≈ 4e12: the argument's last bit is 4e-4), engines that round in
+  // different places disagree in the leading digits and cannot be compared to a tolerance.
+  let rounding = 0;
+  rev.values.forEach((val, i) => {
+    if (rev.mask[i]) rounding += Math.abs(rev.adjoints[i]! * val);
+  });
+  const wellConditioned = Number.EPSILON * rounding <= 1e-10 * Math.max(1, Math.abs(rev.value));
+  return { text, lowered, x, v, rev, scale, comparable, wellConditioned };
 }
 
 const close = (a: number, b: number, scale: number, rel: number) =>
@@ -45,7 +53,7 @@ describe('property: engines agree on random programs', () => {
       let compared = 0;
       fc.assert(
         fc.property(safeCase, (c) => {
-          const { text, lowered, x, rev, scale, comparable } = setUp(c);
+          const { text, lowered, x, rev, scale, comparable, wellConditioned } = setUp(c);
           const { graph } = lowered;
           const out = lowered.output.node;
           const wrt = graph.inputs.map((_, k) => k);
@@ -55,18 +63,21 @@ describe('property: engines agree on random programs', () => {
           kernels.gradientRows(Float64Array.from(x), 1, value, grad);
           if (!comparable) return;
           compared++;
+          expect(close(value[0]!, rev.value, 0, 1e-12)).toBe(true);
+          wrt.forEach((k) => {
+            if (!close(grad[k]!, rev.gradient[k]!, scale[graph.inputs[k]!]!, 1e-12)) throw new Error(`${text}\ncompiled ∂/∂${graph.inputNames[k]} = ${grad[k]}, reverse ${rev.gradient[k]}`);
+          });
+          if (!wellConditioned) return;
           const d = derivativeGraph(graph, out, wrt);
           const dv = evaluate(d.graph, x);
           // The derivative graph is built simplified ((t^2)^2 becomes t^4, constants fold), which rounds differently,
           // and sin of a large argument turns a relative rounding of the argument into an absolute one.
           expect(close(dv[d.value]!, rev.value, 1, 1e-8)).toBe(true);
-          expect(close(value[0]!, rev.value, 0, 1e-12)).toBe(true);
           wrt.forEach((k) => {
             const s = scale[graph.inputs[k]!]!;
             const symbolic = dv[d.partials[k]!]!;
             // 1e-8: the simplified graph rounds differently, amplified by conditioning (sin of ~4e5 in seed 13169172).
             if (!close(symbolic, rev.gradient[k]!, s, 1e-8)) throw new Error(`${text}\nsymbolic ∂/∂${graph.inputNames[k]} = ${symbolic}, reverse ${rev.gradient[k]}`);
-            if (!close(grad[k]!, rev.gradient[k]!, s, 1e-12)) throw new Error(`${text}\ncompiled ∂/∂${graph.inputNames[k]} = ${grad[k]}, reverse ${rev.gradient[k]}`);
           });
         }),
         runs(150),
