@@ -10,10 +10,11 @@
 //
 // Agreement with the interpreter (evaluate.ts / reverse.ts): values are computed by the same Math functions in
 // the same order, adjoints are accumulated in the same order (each node's contributions from its first consumer
-// to its last, arguments left to right: reverse.ts), and every chain-rule term follows `term()`: a zero adjoint times an infinite or NaN partial is 0.
-// Where one factor is a finite nonzero constant known at compile time the plain product is identical, so the
-// guard is only emitted where both factors are computed at run time (as `$m(p, a)`, tape.ts zeroSkipProduct, equal
-// to term() up to the sign of a zero, which the `+ 0` on every gradient component removes).
+// to its last, arguments left to right: reverse.ts), and every chain-rule term follows `term()`: a zero adjoint
+// times an infinite or NaN partial is 0. Where one factor is a finite nonzero constant known at compile time the
+// plain product is identical, so the guard is only emitted where both factors are computed at run time (tape.ts
+// zeroSkipProduct and zeroSkipText, equal to term() up to the sign of a zero, which the `+ 0` on every gradient
+// component removes).
 import type { Graph, NodeId } from './graph.js';
 import { reroll, type Layout } from './reroll.js';
 import { ADD, CALC, CHEAP, identity, recordKernel, schedule, zeroSkipProduct, type Tape } from './tape.js';
@@ -51,7 +52,7 @@ export interface Kernels {
  * Smaller functions cost more loads and stores between them, larger ones take V8 longer to optimize.
  */
 const BUDGET = 24000;
-/** The start of every kernel function: strict mode, and the local `$t` of the zero-skip products (tape.ts zeroSkipProduct). */
+/** The start of every kernel function: strict mode, and the local `$t` of the zero-skip products (tape.ts zeroSkipText). */
 const PRELUDE = "'use strict';\nlet $t = 0;\n";
 /**
  * Points per block in a chunked kernel (see chunked). Measured on Rosenbrock n = 100 and 1000 and the 10,000-term

@@ -1,8 +1,8 @@
 // The kernel tape: a kernel is first recorded as a tape of statements over integer operands (the value's
 // statements, and the reverse sweep when a gradient is first needed), then ordered (schedule) and written out as
 // text by compile.ts. Values are recorded with the rule table's Math functions in the interpreter's order; adjoints
-// are accumulated in the interpreter's order and every chain-rule term follows `term()` (up to the sign of a zero:
-// see zeroSkipProduct).
+// are accumulated in the interpreter's order (first consumer first, reverse.ts) and every chain-rule term follows
+// `term()` (up to the sign of a zero: see zeroSkipProduct).
 import { term } from './evaluate.js';
 import { dependsOnInput, reaching, usersOf, type Graph, type NodeId } from './graph.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
@@ -451,10 +451,11 @@ export function identity(end: number): Int32Array {
  * adjoint's first term) is placed just before its first consumer, so that nothing is computed long before it is
  * needed. Adjoints accumulate from the first consumer to the last (reverse.ts), so in a sum of many terms whose
  * adjoints are compile-time constants, term k's contributions to the inputs' adjoints land right after term k:
- * forward and reverse become one pass over the terms, as in hand-written code. Any order that respects what each statement reads computes the same numbers:
- * every name is written once, except accumulators, whose additions keep their order (each depends on the one
- * before), and an accumulator is read only when it is complete (the reverse sweep reads a node's adjoint after
- * every contribution to it), so no addition moves before a read of the sum it changes.
+ * forward and reverse become one pass over the terms, as in hand-written code. Any order that respects what each
+ * statement reads computes the same numbers: every name is written once, except accumulators, whose additions keep
+ * their order (each depends on the one before), and an accumulator is read only when it is complete (the reverse
+ * sweep reads a node's adjoint after every contribution to it), so no addition moves before a read of the sum it
+ * changes.
  */
 export function schedule(tape: Tape): Int32Array {
   const end = tape.statements();
