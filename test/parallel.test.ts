@@ -16,7 +16,8 @@ const run = (args: string[], env: Record<string, string>, input?: string) =>
   spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1', ...env } });
 const ONE = { ADIFF_THREADS: '1' };
 const MANY = { ADIFF_THREADS: '3', ADIFF_PARALLEL_AFTER: '0' };
-const LATE = { ADIFF_THREADS: '2', ADIFF_PARALLEL_AFTER: '100000' }; // switches to workers part way through
+// LATE: from standard input, workers take over part way through; a file of that size starts them after its header.
+const LATE = { ADIFF_THREADS: '2', ADIFF_PARALLEL_AFTER: '100000' };
 
 /** Runs one command single-threaded and on several threads; both must agree exactly. */
 function same(args: string[], input?: string) {

@@ -82,7 +82,11 @@ export function threadCount(env: Readonly<Record<string, string | undefined>>, f
   return fromFile && availableParallelism() >= 2 ? 2 : 0;
 }
 
-/** Bytes read before the workers start (small inputs are done before a worker would have loaded). */
+/**
+ * The input size from which workers start (small inputs are done before a worker would have loaded): right after
+ * the header when the file's size says it is that large, else once that many bytes have been read. Starting at
+ * once rather than after the first 4 MB: 10^6 points (23 MB) took 0.84x–0.98x the time (6 rounds side by side).
+ */
 export function parallelAfter(env: Readonly<Record<string, string | undefined>>): number {
   const set = env.ADIFF_PARALLEL_AFTER;
   return set !== undefined && /^\d+$/.test(set.trim()) ? Number(set) : 4 << 20;

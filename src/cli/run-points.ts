@@ -241,7 +241,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
         }
         rest = text;
         if (block.count > 0) await emitBlock();
-        const state = threads > 1 && bytes >= after && !triedPool ? parser.state() : undefined;
+        const state = threads > 1 && (bytes >= after || (source.size ?? 0) >= after) && !triedPool ? parser.state() : undefined;
         if (state) {
           triedPool = true; // once: only the bundled CLI has workers
           jobLine = parser.nextLine;
