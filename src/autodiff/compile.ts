@@ -233,8 +233,10 @@ function analyse(tape: Tape, grad: boolean, order: Int32Array, recompute: boolea
   return { end, statements, results, size, again, isResult, lastUse, lastRead, lastWrite, reads };
 }
 
-/** A kernel's statements as text, in order, without the ones written in place. */
-/** A kernel's statements as lines, with what is needed to write each result where it is finished. */
+/**
+ * A kernel's statements as lines, in order, without the ones written in place, with what is needed to write each
+ * result where it is finished.
+ */
 interface Body {
   lines: string[];
   /** Each line's position in the order. */
