@@ -72,8 +72,9 @@ async function runCommand(command: string): Promise<string> {
   const argv = words.slice(words[0] === 'npx' ? 2 : 1);
   let stdout = '';
   let stderr = '';
+  const decoder = new TextDecoder(); // batch output comes as UTF-8 bytes
   await main(argv, {
-    stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
+    stdout: { write: (s: string | Uint8Array) => ((stdout += typeof s === 'string' ? s : decoder.decode(s, { stream: true })), true), isTTY: false },
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
     env: {},
     readStdin: async () => new TextEncoder().encode(stdin),

@@ -25,7 +25,6 @@ export const PLANS: Record<string, PlanMaker> = {
 };
 
 const silent: OutStream = { write: () => true };
-const encoder = new TextEncoder();
 
 /** A context that reads nothing and reports nothing (the main thread has reported the plan's warnings). */
 function quietContext(): Context {
@@ -63,9 +62,8 @@ export function batchWorker(): void {
       try {
         const { plan, parser, init } = await setup!;
         const result = runJob(plan, parser, init.format, init.label, job);
-        // Encoded here, in parallel, and moved: the main thread only writes the bytes.
-        const bytes = result.out.map((text) => encoder.encode(text as string));
-        port.postMessage({ ok: true, result: { ...result, out: bytes } }, bytes.map((b) => b.buffer));
+        // The bytes' buffers are moved, not copied: the main thread only writes them.
+        port.postMessage({ ok: true, result }, result.out.map((b) => b.buffer as ArrayBuffer));
       } catch (e) {
         const error = e instanceof AdiffError ? e.diagnostic.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
         port.postMessage({ ok: false, error });

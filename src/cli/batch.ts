@@ -7,7 +7,8 @@ import type { Context } from './context.js';
 import { collectAssignments, unusedBindings } from './options.js';
 import type { Job, JobResult } from './parallel.js';
 import type { Block, PointParser } from './points.js';
-import { jsonNum, type RecordShape } from './render/record.js';
+import { LineBytes } from './render/line-bytes.js';
+import type { RecordShape } from './render/record.js';
 
 /** Points per block: columns of this many numbers are evaluated and written at a time. */
 export const BLOCK = 1024;
@@ -39,8 +40,8 @@ export interface BatchPlan {
   defaults: ReadonlyMap<string, number>;
   /** The CSV header's fields (--format csv). */
   csvHeader: string[];
-  /** Pushes one line per point of the block onto `out`: its result, or `errorLine(block, i)` for a bad point. */
-  lines(block: Block, format: OutputFormat, out: string[]): LineStats;
+  /** Writes one line per point of the block to `out`: its result, or `errorLine(block, i)` for a bad point. */
+  lines(block: Block, format: OutputFormat, out: LineBytes): LineStats;
 }
 
 /** The NDJSON line that stands in place of a point that could not be evaluated. */
@@ -91,8 +92,8 @@ export interface Tally {
 
 export const emptyTally = (): Tally => ({ count: 0, failed: 0, nonFinite: 0, reports: [] });
 
-/** Turns the parser's block into lines (pushed onto `out`), counts it into `tally`, and empties the block. */
-export function drainBlock(plan: BatchPlan, block: Block, format: OutputFormat, label: string, out: string[], tally: Tally): void {
+/** Turns the parser's block into lines (written to `out`), counts it into `tally`, and empties the block. */
+export function drainBlock(plan: BatchPlan, block: Block, format: OutputFormat, label: string, out: LineBytes, tally: Tally): void {
   const stats = plan.lines(block, format, out);
   tally.count += block.count;
   tally.failed += stats.failed;
@@ -107,12 +108,12 @@ export function drainBlock(plan: BatchPlan, block: Block, format: OutputFormat, 
 }
 
 /**
- * One run of complete records (a job of parallel.ts) through a plan: its output lines as one text, and the
- * counts. The same code runs on the main thread and in the workers.
+ * One run of complete records (a job of parallel.ts) through a plan: its output lines as bytes, and the counts.
+ * The same code runs on the main thread and in the workers.
  */
 export function runJob(plan: BatchPlan, parser: PointParser, format: OutputFormat, label: string, job: Job): JobResult {
   const { block } = parser;
-  const out: string[] = [];
+  const out = new LineBytes();
   const result: JobResult = { seq: job.seq, out: [], ...emptyTally() };
   parser.nextLine = job.firstLine;
   let text = job.text;
@@ -127,37 +128,18 @@ export function runJob(plan: BatchPlan, parser: PointParser, format: OutputForma
     parser.finish();
   }
   if (block.count > 0) drainBlock(plan, block, format, label, out, result);
-  result.out = joinLines(out);
+  result.out = out.finish();
   return result;
 }
 
 /**
- * Lines joined into texts of about 32,768 characters at most. V8 puts a string over 128 kB in its large-object
- * space, which maps fresh memory for each one and unmaps it after a collection: one string per block of 1,024
- * points (190 kB for E1) cost about 50,000 page faults and 0.2–0.3 s of system time per 10^6 points.
- */
-export function joinLines(lines: readonly string[]): string[] {
-  const texts: string[] = [];
-  let text = '';
-  for (const line of lines) {
-    text += line;
-    if (text.length >= 32768) {
-      texts.push(text);
-      text = '';
-    }
-  }
-  if (text !== '') texts.push(text);
-  return texts;
-}
-
-/**
- * One line per point of the block, shaped by `shape`, pushed onto `out`: `fill(i, row)` writes point i's numbers
+ * One line per point of the block, shaped by `shape`, written to `out`: `fill(i, row)` writes point i's numbers
  * into `row` (one per slot); a bad point gets an error line (NDJSON) or an empty row (CSV) in its place.
  * `echo[k]`, when not -1, is the input whose text (as read, where it is a valid JSON number) slot k writes:
  * formatting numbers is the costly part, so the point's own coordinates are copied, not reformatted.
  */
-export function shapeLines(shape: RecordShape, block: Block, format: OutputFormat, out: string[], fill: (i: number, row: Float64Array) => void, echo?: readonly number[]): LineStats {
-  const { pieces } = shape;
+export function shapeLines(shape: RecordShape, block: Block, format: OutputFormat, out: LineBytes, fill: (i: number, row: Float64Array) => void, echo?: readonly number[]): LineStats {
+  const { pieceBytes } = shape;
   const row = new Float64Array(shape.slots.length);
   const texts = echo && format === 'ndjson' ? block.texts : undefined;
   let failed = 0;
@@ -165,21 +147,23 @@ export function shapeLines(shape: RecordShape, block: Block, format: OutputForma
   for (let i = 0; i < block.count; i++) {
     if (block.errors[i] !== undefined) {
       failed++;
-      out.push(format === 'csv' ? shape.csvEmpty() : errorLine(block, i));
+      out.text(format === 'csv' ? shape.csvEmpty() : errorLine(block, i));
       continue;
     }
     fill(i, row);
     if (!shape.finite(row)) nonFinite++;
     if (format === 'csv') {
-      out.push(shape.csv(row));
+      shape.writeCsv(out, row);
       continue;
     }
-    let line = pieces[0]!;
+    out.bytes(pieceBytes[0]!);
     for (let k = 0; k < row.length; k++) {
       const e = texts ? echo![k]! : -1;
-      line += ((e >= 0 ? texts![e]![i] : undefined) ?? jsonNum(row[k]!)) + pieces[k + 1]!;
+      const text = e >= 0 ? texts![e]![i] : undefined;
+      if (text !== undefined) out.text(text);
+      else out.jsonNumber(row[k]!);
+      out.bytes(pieceBytes[k + 1]!);
     }
-    out.push(line);
   }
   return { failed, nonFinite };
 }

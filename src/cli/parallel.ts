@@ -37,11 +37,8 @@ export interface Job {
 
 export interface JobResult extends Tally {
   seq: number;
-  /**
-   * The lines, in texts of at most about 32,768 characters (see joinLines); from a worker each text encoded as
-   * UTF-8 (the buffers moved, not copied, to the main thread).
-   */
-  out: readonly (string | Uint8Array)[];
+  /** The lines as UTF-8, in chunks of their own buffers (from a worker, the buffers are moved, not copied). */
+  out: readonly Uint8Array[];
 }
 
 type Message = { ok: true; result: JobResult } | { ok: true; ready: true } | { ok: false; error: string };

@@ -4,11 +4,12 @@
 // after writing every finished line. Past a few megabytes of input, runs of records go to worker threads
 // (parallel.ts), and their lines are written in order as they are ready.
 import { AdiffError } from '../diagnostics.js';
-import { BLOCK, drainBlock, emptyTally, joinLines, runJob, type BatchPlan, type PointsOptions, type Tally } from './batch.js';
+import { BLOCK, drainBlock, emptyTally, runJob, type BatchPlan, type PointsOptions, type Tally } from './batch.js';
 import { EXIT, type Context } from './context.js';
 import type { Io, OutStream } from './io.js';
 import { countLines, parallelAfter, Pool, recordBoundary, threadCount } from './parallel.js';
 import { PointParser, type InputFormat } from './points.js';
+import { LineBytes } from './render/line-bytes.js';
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -186,20 +187,20 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   const inFlight: Promise<void>[] = [];
   let written: Promise<void> = Promise.resolve();
   /** Counts what a block or a job gave, reports its bad points (CSV), and writes its lines. */
-  const settle = async (t: Tally, texts: readonly (string | Uint8Array)[]) => {
+  const settle = async (t: Tally, chunks: readonly Uint8Array[]) => {
     failed += t.failed;
     nonFinite += t.nonFinite;
     for (const message of t.reports) ctx.report({ severity: 'error', kind: 'input', message });
     done += t.count;
-    for (const text of texts) await sink.write(text);
+    for (const chunk of chunks) await sink.write(chunk);
     progress?.update(done, bytes);
   };
   /** Writes one block's lines (single-threaded path). */
   const emitBlock = async () => {
-    const lines: string[] = [];
+    const lines = new LineBytes();
     const tally = emptyTally();
     drainBlock(plan, block, format, source.label, lines, tally);
-    await settle(tally, joinLines(lines));
+    await settle(tally, lines.finish());
   };
   /** Hands a run of records to the threads; its lines are written after those of the runs before it. */
   const submit = (text: string, first: number, last: boolean) => {

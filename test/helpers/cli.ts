@@ -23,9 +23,11 @@ export interface FakeIoOptions {
 export function fakeIo(options: FakeIoOptions = {}): { io: Io; out: () => string; err: () => string } {
   let stdout = '';
   let stderr = '';
+  const decoder = new TextDecoder();
   const bytes = (v: string | Uint8Array) => (typeof v === 'string' ? new TextEncoder().encode(v) : v);
   const io: Io = {
-    stdout: { write: (s: string) => ((stdout += s), true), isTTY: options.stdoutIsTTY ?? false },
+    // Batch output comes as UTF-8 bytes, in chunks that may end inside a character.
+    stdout: { write: (s: string | Uint8Array) => ((stdout += typeof s === 'string' ? s : decoder.decode(s, { stream: true })), true), isTTY: options.stdoutIsTTY ?? false },
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: options.stderrIsTTY ?? false },
     env: options.env ?? {},
     readStdin: async () => bytes(options.stdin ?? ''),

@@ -2,6 +2,7 @@
 // with holes where the numbers go (slots), so a line is constant pieces and formatted numbers, and the same
 // slots give the CSV columns. Every batch command describes its line this way; nothing is stringified per point.
 import { stringify, type Json } from './json.js';
+import { utf8, type LineBytes } from './line-bytes.js';
 
 /** A hole for one number: its CSV column (none for numbers written to NDJSON only) and whether it is an input. */
 export interface SlotInfo {
@@ -10,16 +11,18 @@ export interface SlotInfo {
   input?: boolean;
 }
 
+const COMMA = utf8(',');
+const NEWLINE = utf8('\n');
+
 class Slot {
   constructor(readonly index: number) {}
 }
 
-/** A number for NDJSON: finite numbers as JSON numbers, the others as "NaN", "Infinity", "-Infinity". */
-export const jsonNum = (v: number): string => (v - v === 0 ? '' + v : v !== v ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"');
-
 export class RecordShape {
   /** pieces[0] slot0 pieces[1] slot1 … pieces[n]: the NDJSON line (with its line break) around the numbers. */
   readonly pieces: string[] = [];
+  /** The pieces as UTF-8. */
+  readonly pieceBytes: Uint8Array[];
   readonly slots: SlotInfo[] = [];
   /** Indices of the slots written to CSV, in order, and the CSV header's fields. */
   readonly csvSlots: number[];
@@ -56,25 +59,20 @@ export class RecordShape {
     };
     walk(json);
     this.pieces.push(piece + '\n');
+    this.pieceBytes = this.pieces.map(utf8);
     this.csvSlots = this.slots.flatMap((s, i) => (s.csv !== undefined ? [i] : []));
     this.csvHeader = this.csvSlots.map((i) => this.slots[i]!.csv!);
     this.resultSlots = this.slots.flatMap((s, i) => (s.input ? [] : [i]));
   }
 
-  /** The NDJSON line of one point; `text(k)` may give a slot's number as already written (an input echoed as read). */
-  ndjson(row: Float64Array, text?: (slot: number) => string | undefined): string {
-    const { pieces } = this;
-    let line = pieces[0]!;
-    for (let k = 0; k < row.length; k++) line += (text?.(k) ?? jsonNum(row[k]!)) + pieces[k + 1]!;
-    return line;
-  }
-
-  /** The CSV row of one point (NaN, Infinity and -Infinity as words). */
-  csv(row: Float64Array): string {
+  /** Writes the CSV row of one point (NaN, Infinity and -Infinity as words). */
+  writeCsv(out: LineBytes, row: Float64Array): void {
     const { csvSlots } = this;
-    let line = '';
-    for (let j = 0; j < csvSlots.length; j++) line += (j > 0 ? ',' : '') + row[csvSlots[j]!]!;
-    return line + '\n';
+    for (let j = 0; j < csvSlots.length; j++) {
+      if (j > 0) out.bytes(COMMA);
+      out.csvNumber(row[csvSlots[j]!]!);
+    }
+    out.bytes(NEWLINE);
   }
 
   /** The CSV row in place of a point that could not be evaluated: empty fields. */
