@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { Io } from '../src/cli/io.js';
-import { parseNumber, readPoints, splitCsv } from '../src/cli/points.js';
+import { parseJsonLine, parseNumber, readPoints, splitCsv } from '../src/cli/points.js';
 import { Progress } from '../src/cli/run-points.js';
 import { fakeIo, run } from './helpers/cli.js';
 
@@ -29,6 +29,16 @@ describe('reading points', () => {
     expect(parseNumber('-Infinity')).toBe(-Infinity);
     expect(parseNumber('-inf')).toBe(-Infinity);
     for (const bad of ['', ' ', '0x10', '0b1', '0o7', '1_000', 'abc', '1e', '--1', '1,5']) expect(parseNumber(bad), bad).toBeUndefined();
+  });
+
+  it('reads NDJSON lines with bare NaN and infinities (as Python writes them), never inside strings', () => {
+    expect(parseJsonLine('{"x": NaN, "y": -Infinity, "z": Infinity, "w": +Infinity}')).toEqual({ x: 'NaN', y: '-Infinity', z: 'Infinity', w: 'Infinity' });
+    expect(parseJsonLine('{"s": "NaN \\" Infinity", "x": [NaN]}')).toEqual({ s: 'NaN " Infinity', x: ['NaN'] });
+    expect(parseJsonLine('{"NaN": 1}')).toEqual({ NaN: 1 }); // well-formed: untouched
+    for (const bad of ['{"x": NaNa}', '{"x": xNaN}', '{"x": -NaN}', '{"x": Inf}']) expect(parseJsonLine(bad), bad).toMatch(/^not valid JSON/);
+    // Where a line fails, the message says why and at which column (1-based) when V8 says where.
+    expect(parseJsonLine('{"x": 1,}')).toMatch(/^not valid JSON: expected double-quoted property name, at column 9/);
+    expect(parseJsonLine('{"x" 1}')).toMatch(/at column 6/);
   });
 
   it('splits quoted CSV fields', () => {
@@ -96,6 +106,20 @@ describe('adiff eval --points', () => {
       expect(out[3].error.message).toMatch(/not a JSON object/);
       expect(out[4].error.message).toMatch(/'x2' is not a number/);
     }
+  });
+
+  it('reads bare NaN, Infinity and -Infinity in NDJSON, as the README says', async () => {
+    const nd = '{"x1": Infinity, "x2": 1}\n{"x1": NaN, "x2": 1}\n{"x1": 1, "x2": -Infinity}\n';
+    const t = await run(['eval', E1, '--points', '-'], { stdin: nd });
+    expect(t.code).toBe(0);
+    const out = lines(t.stdout);
+    expect(out).toHaveLength(3);
+    // ln ∞ + ∞·1 − sin 1 = ∞; ∂1 = 1/∞ + 1 = 1; ∂2 = ∞ − cos 1 = ∞.
+    expect(out[0].at).toEqual({ x1: 'Infinity', x2: 1 });
+    expect(out[0].value).toBe('Infinity');
+    expect(out[0].gradient).toEqual({ x1: 1, x2: 'Infinity' });
+    expect(out[1].value).toBe('NaN');
+    expect(out[2].at).toEqual({ x1: 1, x2: '-Infinity' });
   });
 
   it('writes CSV with --format csv, and takes --wrt and --at defaults', async () => {

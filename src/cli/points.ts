@@ -291,11 +291,9 @@ export class PointParser {
   private ndjsonRecord(text: string, line: number): void {
     const { names, needed } = this.options;
     const block = this.block;
-    let o: unknown;
-    try {
-      o = JSON.parse(text);
-    } catch {
-      this.point(line, 'not a JSON object (each line is one object such as {"x": 1, "y": 2})');
+    const o = parseJsonLine(text);
+    if (typeof o === 'string') {
+      this.point(line, o);
       return;
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) {
@@ -330,6 +328,65 @@ export class PointParser {
       block.columns[k]![i] = v;
     }
   }
+}
+
+/**
+ * One NDJSON line as JSON, or the error's message. Bare `NaN`, `Infinity` and `-Infinity` (as Python's json module,
+ * JSON5 and others write them) are read as the strings "NaN", "Infinity", "-Infinity", which every value accepts;
+ * the rewrite is tried only when JSON.parse has failed, so well-formed lines cost nothing more.
+ */
+export function parseJsonLine(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const quoted = quoteNonFinite(text);
+    if (quoted !== undefined) {
+      try {
+        return JSON.parse(quoted);
+      } catch {
+        // the message below is about the line as written
+      }
+    }
+    return `not valid JSON${jsonErrorDetail(text, (e as Error).message)} (each line is one object such as {"x": 1, "y": 2})`;
+  }
+}
+
+const NON_FINITE = ['-Infinity', '+Infinity', 'Infinity', 'NaN'];
+
+/** `text` with bare NaN/Infinity/-Infinity/+Infinity outside strings written as strings, or undefined if none. */
+function quoteNonFinite(text: string): string | undefined {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      continue;
+    }
+    if (c !== 78 && c !== 73 && c !== 45 && c !== 43) continue; // N, I, -, +
+    const word = NON_FINITE.find((w) => text.startsWith(w, i));
+    if (word === undefined || /[\w$]/.test(text.charAt(i + word.length)) || /[\w$.]/.test(text.charAt(i - 1))) continue;
+    out += `${text.slice(from, i)}"${word === '+Infinity' ? 'Infinity' : word}"`;
+    from = i + word.length;
+    i = from - 1;
+  }
+  return from === 0 ? undefined : out + text.slice(from);
+}
+
+/** Where and why JSON.parse failed, from V8's message (": expected ':' after property name, at column 6"). */
+function jsonErrorDetail(text: string, message: string): string {
+  const at = /^(.*?)(?: in JSON)? at position (\d+)/.exec(message);
+  if (at) return `: ${at[1]!.charAt(0).toLowerCase()}${at[1]!.slice(1)}, at column ${+at[2]! + 1}`;
+  const token = /^Unexpected token '(.+?)'/.exec(message);
+  if (token) return `: unexpected '${token[1]}'`;
+  if (/Unexpected end of JSON input/.test(message) || text.trim() === '') return ': the line ends too early';
+  return '';
 }
 
 /**
