@@ -102,6 +102,13 @@ describe('--points on several threads writes what one thread writes', { timeout:
   ])('%s', (...args) => {
     same([...args, '--points', small]);
   }, 60000);
+  it('on ten threads into a pipe: the same output, and nothing from Node on stderr (no listener warnings)', () => {
+    const one = run(['eval', 'x1*x2', '--points', csv], ONE);
+    const ten = run(['eval', 'x1*x2', '--points', csv], { ADIFF_THREADS: '10', ADIFF_PARALLEL_AFTER: '0' });
+    expect(ten.stdout).toBe(one.stdout);
+    expect(ten.stderr).toBe(one.stderr);
+    expect(ten.stderr).not.toMatch(/MaxListeners|\(node:/);
+  });
   it('stops quietly when the reader goes away', () => {
     const r = spawnSync('bash', ['-c', `node ${bin} eval "x1*x2" --points ${csv} | head -n 3`], { encoding: 'utf8', env: { ...process.env, ...MANY } });
     expect(r.stdout.split('\n')).toHaveLength(4);

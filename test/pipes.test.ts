@@ -31,3 +31,24 @@ describe('a closed stdout pipe ends quietly', () => {
     expect(code).toBe(0);
   }, 60000);
 });
+
+describe('a full disk is an input/output error, never a stack trace', () => {
+  const points = join(tmp, 'points.csv');
+  writeFileSync(points, 'x,y\n' + Array.from({ length: 20000 }, (_, i) => `${i},${i + 1}`).join('\n') + '\n');
+  const cases: [string, string[]][] = [
+    ['one point', ['eval', 'x*y', '--at', 'x=1,y=2', '--json']],
+    ['--points (NDJSON)', ['eval', 'x*y', '--points', points]],
+    ['--points --format csv', ['hessian', 'x*y', '--points', points, '--format', 'csv']],
+  ];
+  for (const [name, args] of cases) {
+    it.runIf(process.platform === 'linux')(`${name} > /dev/full: exit 2 and one clear message`, () => {
+      const quoted = args.map((a) => `'${a}'`).join(' ');
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" ${quoted} > /dev/full`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status).toBe(2);
+      // One line (as JSON with --json, as the other errors are then), no stack trace.
+      expect(r.stderr).toContain('cannot write to standard output: no space left on device');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }, 30000);
+  }
+});

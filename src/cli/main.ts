@@ -119,10 +119,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
 export function processIo(): Io {
   // Written to the file descriptors directly until a stream is needed (FdOut): creating process.stdout costs
   // start-up time. A closed stdout pipe (e.g. `adiff ... | head -1`) ends quietly.
+  // Any other failure is reported once, cleanly (exit 2), unless a caller listens for errors itself (batch output
+  // does, and ends its run with the error); throwing from the listener would print a stack trace.
+  let reported = false;
   const stdout = new FdOut(1, () =>
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exitCode = process.exitCode ?? 0;
-      else throw e;
+      else if (process.stdout.listenerCount('error') === 1 && !reported) {
+        reported = true;
+        const why = e.code === 'ENOSPC' ? 'no space left on device' : e.message;
+        process.stderr.write(`adiff: error: cannot write to standard output: ${why}\n`);
+        process.exitCode = EXIT.badInput;
+      }
     }),
   );
   const stderr = new FdOut(2, () => process.stderr);

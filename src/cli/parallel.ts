@@ -50,6 +50,8 @@ interface WorkerLike {
   on(event: 'exit', f: (code: number) => void): void;
   terminate(): Promise<number>;
   unref(): void;
+  readonly stdout?: { resume(): void } | null;
+  readonly stderr?: { resume(): void } | null;
 }
 
 declare const require: ((id: string) => unknown) & { resolve(id: string): string } | undefined;
@@ -116,7 +118,11 @@ export class Pool {
     for (let i = 0; i < count; i++) {
       // A small young generation: a worker's garbage is short-lived strings, and V8's default would let each
       // worker's heap grow by tens of megabytes (measured: peak RSS 190 MB with the default, 160 MB with 8 MB).
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bundle, cache }, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      // stdout/stderr: true keeps the workers' own streams (they write nothing: their Io is silent) from being piped
+      // into the process's, which adds listeners to those for each worker (Node warns past 10: 9 threads or more).
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bundle, cache }, stdout: true, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      w.stdout?.resume();
+      w.stderr?.resume();
       w.on('message', (m) => this.receive(m));
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {

@@ -28,22 +28,34 @@ function plainOptions(opts: PointsOptions): Record<string, unknown> {
   return plain;
 }
 
-/** Writes to stdout with backpressure; notices when the reader has gone away (EPIPE). */
+/**
+ * Writes to stdout with backpressure; notices when the reader has gone away (EPIPE: the output ends quietly) or
+ * when writing failed otherwise (a full disk: `failure`, an input/output error of the run once it has stopped).
+ */
 class Sink {
   closed = false;
-  private readonly onError = () => {
-    this.closed = true;
-  };
+  failure: AdiffError | undefined;
+  private readonly onError = (e: unknown) => this.fail(e);
   constructor(private readonly out: OutStream) {
     out.on?.('error', this.onError);
+  }
+  private fail(e: unknown): void {
+    this.closed = true;
+    if (e instanceof AdiffError) this.failure ??= e;
+    else {
+      const code = (e as NodeJS.ErrnoException | undefined)?.code;
+      if (code === 'EPIPE') return;
+      const why = code === 'ENOSPC' ? 'no space left on device' : (e as Error | undefined)?.message ?? String(e);
+      this.failure ??= new AdiffError({ kind: 'io', message: `cannot write to standard output: ${why}` });
+    }
   }
   async write(text: string | Uint8Array): Promise<void> {
     if (this.closed || text.length === 0) return;
     let ok: unknown;
     try {
       ok = this.out.write(text);
-    } catch {
-      this.closed = true;
+    } catch (e) {
+      this.fail(e);
       return;
     }
     if (ok === false && this.out.once && this.out.off) {
@@ -281,6 +293,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
     sink.dispose();
     progress?.clear();
   }
+  if (sink.failure) throw sink.failure;
   if (sink.closed) return EXIT.ok; // the reader went away (e.g. `| head -5`): not an error
   if (interrupted) {
     io.stderr.write(`adiff: interrupted after ${done} points\n`);
