@@ -1,15 +1,19 @@
 // The high-level library API: `compile(text)` parses and lowers a formula once, then evaluates at single points or
-// over batches of points with compiled kernels: value, gradient and H·v of one output (compile.ts), and the values,
-// Jacobian, J·d and cᵀJ of several outputs (compile-products.ts). Every kernel is generated on first use.
+// over batches of points with compiled kernels: value and gradient of one output (compile.ts), its H·v and Hessian
+// (compile-hessian.ts: the interpreter's numbers), and the values, Jacobian, J·d and cᵀJ of several outputs
+// (compile-products.ts). Every kernel is generated on first use. Every method checks its arguments once per call
+// (api/args.ts) and throws AdiffError naming the method and the argument.
 import { compileKernels, type Kernels } from './autodiff/compile.js';
-import { compileHvp, type HvpKernel } from './autodiff/compile-hvp.js';
+import { compileExactHvp } from './autodiff/compile-hessian.js';
+import type { HvpKernel } from './autodiff/compile-hvp.js';
 import { compileJacobian, compileJvp, compileVjp, type JacobianKernel, type JvpKernel, type VjpKernel } from './autodiff/compile-products.js';
 import { reaching, type NodeId } from './autodiff/graph.js';
 import type { Mode } from './autodiff/gradient.js';
 import { chooseMode } from './autodiff/jacobian.js';
 import { lower, type Lowered, type Statement } from './autodiff/lower.js';
 import { resolveOutputs, type Output } from './autodiff/outputs.js';
-import { AdiffError, type Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
+import { arrayOf, isNumbersLike, isRecord, numbersIn, numbersOut, show, usage } from './api/args.js';
 import { parse } from './parser/parse.js';
 
 /** A point: values by variable name, or an array in the order of `inputs`. Also a direction (by variable) or a
@@ -95,21 +99,21 @@ export interface CompiledFormula {
   vjpRows(points: ArrayLike<number>, cotangent: Point, values: Float64Array, vjp: Float64Array): void;
 }
 
-const usage = (message: string): never => {
-  throw new AdiffError({ kind: 'usage', message });
-};
-
 /**
  * Compiles a formula or program once for evaluation at many points. Throws AdiffError (with a span into the
- * text) on a syntax, name or arity error.
+ * text) on a syntax, name or arity error, and on arguments of the wrong type.
  */
-export function compile(text: string, options: CompileOptions = {}): CompiledFormula {
-  const source = { name: options.sourceName ?? 'expr', text };
+export function compile(text: string, options?: CompileOptions): CompiledFormula {
+  if (typeof text !== 'string') usage(`compile: the formula must be a string, got ${show(text)}`);
+  const opts = compileOptions(options);
+  const source = { name: opts.sourceName ?? 'expr', text };
   const lowered = lower(parse(text, { sourceName: source.name }), source);
   const { graph } = lowered;
-  const { output, outputs } = chooseOutputs(lowered, options);
-  const inputs = graph.inputNames.slice();
-  const labels = outputs.map((o) => o.label);
+  const { output, outputs } = chooseOutputs(lowered, opts);
+  // Frozen: these arrays are both exposed and used by every method.
+  const inputs = Object.freeze(graph.inputNames.slice());
+  const labels = Object.freeze(outputs.map((o) => o.label));
+  const warnings = Object.freeze(lowered.warnings.slice());
   const nodes: NodeId[] = outputs.map((o) => o.node);
   const n = inputs.length;
   const m = nodes.length;
@@ -122,20 +126,23 @@ export function compile(text: string, options: CompileOptions = {}): CompiledFor
   const ofInputs: Space = { what: 'formula', noun: 'variables', names: inputs, needed };
   const ofAll: Space = { ...ofInputs, needed: neededByAll };
   const ofOutputs: Space = { what: 'program', noun: 'outputs', names: labels, needed: labels.map(() => true) };
+  const outputList = `${m} ${m === 1 ? 'output' : 'outputs'} (${labels.join(', ')})`;
 
   // Every kernel is compiled on first use.
   let kernels: Kernels | undefined;
   const kernelsOf = () => (kernels ??= compileKernels(graph, output.node));
   let hvpKernel: HvpKernel | undefined;
-  const hvpOf = () => (hvpKernel ??= compileHvp(graph, output.node).hvp);
+  // H·v as the interpreter computes it (hvpAt), so that hessian and hvp give its numbers bit for bit.
+  const hvpOf = () => (hvpKernel ??= compileExactHvp(graph, output.node).hvp);
   let valuesKernel: JacobianKernel | undefined;
   // A Jacobian with respect to no input: the values alone (one kernel, no sweep).
   const valuesOf = () => (valuesKernel ??= compileJacobian(graph, nodes, [], 'forward', { strategy: 'sweeps' }).jacobian);
   const jacobians = new Map<Mode, JacobianKernel>();
   const all = inputs.map((_, k) => k);
-  const jacobianOf = (opts: JacobianModeOption | undefined): JacobianKernel => {
-    const mode = opts?.mode ?? 'auto';
-    if (mode !== 'auto' && mode !== 'forward' && mode !== 'reverse') usage(`unknown mode '${String(mode)}' (the mode is auto, forward or reverse)`);
+  const jacobianOf = (at: string, opts: unknown): JacobianKernel => {
+    if (opts !== undefined && !isRecord(opts)) usage(`${at}: options must be an object { mode? }, got ${show(opts)}`);
+    const mode = (opts as JacobianModeOption | undefined)?.mode ?? 'auto';
+    if (mode !== 'auto' && mode !== 'forward' && mode !== 'reverse') usage(`${at}: unknown mode ${typeof mode === 'string' ? `'${mode}'` : show(mode)} (the mode is auto, forward or reverse)`);
     const used = mode === 'auto' ? chooseMode(n, m) : mode;
     let kernel = jacobians.get(used);
     if (kernel === undefined) jacobians.set(used, (kernel = compileJacobian(graph, nodes, all, used).jacobian));
@@ -147,12 +154,13 @@ export function compile(text: string, options: CompileOptions = {}): CompiledFor
   const vjpOf = () => (vjpKernel ??= compileVjp(graph, nodes).vjp);
 
   const keyed = (values: ArrayLike<number>, names = inputs) => Object.fromEntries(names.map((name, k) => [name, values[k]!]));
-  const direction = (d: Point, space: Space) => {
-    const v = vector(d, 'direction', space, true);
+  const point = (at: string, p: unknown, space = ofInputs) => vector(at, p, 'point', space);
+  const direction = (at: string, d: unknown, space: Space) => {
+    const v = vector(at, d, 'direction', space, true);
     v.forEach((x, k) => Number.isNaN(x) && !space.needed[k] && (v[k] = 0));
     return v;
   };
-  const cotangent = (c: Point) => vector(c, 'cotangent', ofOutputs, true);
+  const cotangent = (at: string, c: unknown) => vector(at, c, 'cotangent', ofOutputs, true);
 
   // Per-point scratch for the batch forms, made once: batches allocate nothing per point.
   const x = new Float64Array(n);
@@ -162,40 +170,54 @@ export function compile(text: string, options: CompileOptions = {}): CompiledFor
   const none = new Float64Array(0);
   let js: Float64Array | undefined;
   const jac = () => (js ??= new Float64Array(m * n));
+  /** Row-major points: `count` points of n numbers, checked once. */
+  const rowPoints = (at: string, points: unknown, count: number): ArrayLike<number> => {
+    const p = numbersIn(at, 'points', points, count * n, (i) => `points[${i}] (variable '${inputs[i % n]}' of point ${Math.floor(i / n)})`);
+    if (p.length < count * n) usage(`${at}: expected ${count * n} numbers (${count} points of ${n}), got ${p.length}`);
+    return p;
+  };
   /** Loads point i into `x`, from row-major points or from columns. */
   type Load = (i: number) => void;
-  const rows = (points: ArrayLike<number>, count: number): Load => {
-    if (points.length < count * n) usage(`expected ${count * n} numbers (${count} points of ${n}), got ${points.length}`);
+  const rows = (at: string, points: unknown, count: number): Load => {
+    const p = rowPoints(at, points, count);
     return (i) => {
-      for (let k = 0, at = i * n; k < n; k++) x[k] = points[at + k]!;
+      for (let k = 0, o = i * n; k < n; k++) x[k] = p[o + k]!;
     };
   };
-  const cols = (columns: Columns, count: number): Load => {
-    const cs = columnsOf(columns, count, ofAll);
+  const cols = (at: string, columns: unknown, count: number): Load => {
+    const cs = columnsOf(at, columns, count, ofAll);
     const used = all.filter((k) => neededByAll[k]);
     return (i) => {
       for (const k of used) x[k] = cs[k]![i]!;
     };
   };
   /** The points of a rows batch: the row-major values array holds one number per output and point. */
-  const rowCount = (values: Float64Array) => {
-    if (values.length % m !== 0) usage(`the values array has ${values.length} numbers, not a multiple of the ${m} outputs (${labels.join(', ')})`);
-    return values.length / m;
+  const rowCount = (at: string, values: unknown): [Float64Array, number] => {
+    const v = numbersOut(at, 'values', values);
+    if (v.length % m !== 0) usage(`${at}: the values array has ${v.length} numbers, not a multiple of the ${outputList}`);
+    return [v, v.length / m];
   };
-  const needs = (array: ArrayLike<number>, size: number, what: string) => {
-    if (array.length < size) usage(`the ${what} array needs ${size} numbers, has ${array.length}`);
+  const sized = (at: string, array: unknown, size: number, what: string): Float64Array => {
+    const a = numbersOut(at, what, array);
+    if (a.length < size) usage(`${at}: the ${what} array needs ${size} numbers, has ${a.length}`);
+    return a;
   };
   /** The points of a columns batch: the length of the value arrays, one per output (all the same length). */
-  const columnCount = (values: readonly Float64Array[]) => {
-    if (values.length !== m) usage(`expected ${m} value arrays (${labels.join(', ')}), got ${values.length}`);
-    const count = values[0]!.length;
-    values.forEach((v, o) => v.length !== count && usage(`value array ${o} has ${v.length} numbers, value array 0 has ${count}`));
-    return count;
+  const columnCount = (at: string, values: unknown): [readonly Float64Array[], number] => {
+    const vs = arrayOf(at, 'values', values, `${m} Float64Arrays, one per output (${labels.join(', ')})`);
+    if (vs.length !== m) usage(`${at}: expected ${m} value arrays (${labels.join(', ')}), got ${vs.length}`);
+    const checked = vs.map((v, o) => numbersOut(at, `values[${o}]`, v));
+    const count = checked[0]!.length;
+    checked.forEach((v, o) => v.length !== count && usage(`${at}: value array ${o} has ${v.length} numbers, value array 0 has ${count}`));
+    return [checked, count];
   };
   /** One result column per name, each at least `count` long. */
-  const columnsFit = (arrays: readonly Float64Array[], names: readonly string[], count: number, what: string) => {
-    if (arrays.length !== names.length) usage(`${what} has ${arrays.length} columns, expected ${names.length} (${names.join(', ')})`);
-    arrays.forEach((a, k) => a.length < count && usage(`${what} column '${names[k]}' is shorter than the value arrays`));
+  const columnsFit = (at: string, arrays: unknown, names: readonly string[], count: number, what: string): readonly Float64Array[] => {
+    const list = arrayOf(at, what, arrays, `${names.length} Float64Arrays (${names.join(', ')})`);
+    if (list.length !== names.length) usage(`${at}: ${what} has ${list.length} columns, expected ${names.length} (${names.join(', ')})`);
+    const checked = list.map((a, k) => numbersOut(at, `${what} column '${names[k]}'`, a));
+    checked.forEach((a, k) => a.length < count && usage(`${at}: ${what} column '${names[k]}' is shorter than the value arrays`));
+    return checked;
   };
   const storeValues = (values: readonly Float64Array[], i: number) => {
     for (let o = 0; o < m; o++) values[o]![i] = vs[o]!;
@@ -206,190 +228,222 @@ export function compile(text: string, options: CompileOptions = {}): CompiledFor
     inputs,
     output: output.name,
     outputs: labels,
-    warnings: lowered.warnings,
+    warnings,
     lowered,
-    value(point) {
-      kernelsOf().valueRows(vector(point, 'point', ofInputs), 1, one);
+    value(p) {
+      kernelsOf().valueRows(point('value', p), 1, one);
       return one[0]!;
     },
-    gradient(point) {
+    gradient(p) {
       const g = new Float64Array(n);
-      kernelsOf().gradientRows(vector(point, 'point', ofInputs), 1, one, g);
+      kernelsOf().gradientRows(point('gradient', p), 1, one, g);
       return keyed(g);
     },
-    hessian(point) {
-      const p = vector(point, 'point', ofInputs);
-      const dir = new Float64Array(n);
+    hessian(p) {
+      // As the interpreter's hessianAt: column j is H·e_j, and the entry on or above the diagonal, (H·e_j)_i for
+      // i ≤ j, is mirrored below it, so the matrix is symmetric and its numbers are the interpreter's.
+      const at = point('hessian', p);
+      const kernel = hvpOf();
+      const unit = new Float64Array(n);
       const grad = new Float64Array(n);
-      const row = new Float64Array(n);
-      const h: [string, Record<string, number>][] = [];
-      for (let k = 0; k < n; k++) {
-        dir.fill(0);
-        dir[k] = 1;
-        hvpOf()(p, dir, grad, row);
-        h.push([inputs[k]!, keyed(row)]);
+      const column = new Float64Array(n);
+      const h = inputs.map(() => new Array<number>(n));
+      for (let j = 0; j < n; j++) {
+        unit.fill(0);
+        unit[j] = 1;
+        kernel(at, unit, grad, column);
+        for (let i = 0; i <= j; i++) h[i]![j] = h[j]![i] = column[i]!;
       }
-      return Object.fromEntries(h);
+      return Object.fromEntries(inputs.map((name, i) => [name, keyed(h[i]!)]));
     },
-    hvp(point, d) {
-      const p = vector(point, 'point', ofInputs);
-      const v = direction(d, ofInputs);
+    hvp(p, d) {
+      const at = point('hvp', p);
+      const v = direction('hvp', d, ofInputs);
       const grad = new Float64Array(n);
       const hv = new Float64Array(n);
-      hvpOf()(p, v, grad, hv);
+      hvpOf()(at, v, grad, hv);
       return keyed(hv);
     },
     valueColumns(columns, out) {
-      kernelsOf().valueColumns(columnsOf(columns, out.length, ofInputs), out.length, out);
-      return out;
+      const o = numbersOut('valueColumns', 'out', out);
+      kernelsOf().valueColumns(columnsOf('valueColumns', columns, o.length, ofInputs), o.length, o);
+      return o;
     },
     gradientColumns(columns, value, gradient) {
-      if (gradient.length !== n) usage(`expected ${n} gradient columns, got ${gradient.length}`);
-      gradient.forEach((g, k) => g.length < value.length && usage(`gradient column ${k} is shorter than the value array`));
-      kernelsOf().gradientColumns(columnsOf(columns, value.length, ofInputs), value.length, value, gradient);
+      const at = 'gradientColumns';
+      const v = numbersOut(at, 'value', value);
+      const g = arrayOf(at, 'gradient', gradient, `${n} Float64Arrays, one per variable (${inputs.join(', ')})`);
+      if (g.length !== n) usage(`${at}: expected ${n} gradient columns (${inputs.join(', ')}), got ${g.length}`);
+      const gs = g.map((c, k) => numbersOut(at, `gradient[${k}]`, c));
+      gs.forEach((c, k) => c.length < v.length && usage(`${at}: gradient column ${k} ('${inputs[k]}') is shorter than the value array`));
+      kernelsOf().gradientColumns(columnsOf(at, columns, v.length, ofInputs), v.length, v, gs);
     },
     valueRows(points, out) {
-      if (points.length < out.length * n) usage(`expected ${out.length * n} numbers (${out.length} points of ${n}), got ${points.length}`);
-      kernelsOf().valueRows(points, out.length, out);
-      return out;
+      const o = numbersOut('valueRows', 'out', out);
+      kernelsOf().valueRows(rowPoints('valueRows', points, o.length), o.length, o);
+      return o;
     },
     gradientRows(points, value, gradient) {
-      if (points.length < value.length * n) usage(`expected ${value.length * n} numbers (${value.length} points of ${n}), got ${points.length}`);
-      needs(gradient, value.length * n, 'gradient');
-      kernelsOf().gradientRows(points, value.length, value, gradient);
+      const at = 'gradientRows';
+      const v = numbersOut(at, 'value', value);
+      const g = sized(at, gradient, v.length * n, 'gradient');
+      kernelsOf().gradientRows(rowPoints(at, points, v.length), v.length, v, g);
     },
 
-    values(point) {
+    values(p) {
       const v = new Float64Array(m);
-      valuesOf()(vector(point, 'point', ofAll), v, none);
+      valuesOf()(point('values', p, ofAll), v, none);
       return keyed(v, labels);
     },
-    jacobian(point, opts) {
-      const kernel = jacobianOf(opts);
+    jacobian(p, opts) {
+      const at = point('jacobian', p, ofAll);
+      const kernel = jacobianOf('jacobian', opts);
       const v = new Float64Array(m);
       const j = new Float64Array(m * n);
-      kernel(vector(point, 'point', ofAll), v, j);
+      kernel(at, v, j);
       return Object.fromEntries(labels.map((label, o) => [label, keyed(j.subarray(o * n, (o + 1) * n))]));
     },
-    jvp(point, d) {
-      const p = vector(point, 'point', ofAll);
+    jvp(p, d) {
+      const at = point('jvp', p, ofAll);
+      const dir = direction('jvp', d, ofAll);
       const v = new Float64Array(m);
       const t = new Float64Array(m);
-      jvpOf()(p, direction(d, ofAll), v, t);
+      jvpOf()(at, dir, v, t);
       return keyed(t, labels);
     },
-    vjp(point, c) {
-      const p = vector(point, 'point', ofAll);
+    vjp(p, c) {
+      const at = point('vjp', p, ofAll);
+      const cot = cotangent('vjp', c);
       const v = new Float64Array(m);
       const a = new Float64Array(n);
-      vjpOf()(p, cotangent(c), v, a);
+      vjpOf()(at, cot, v, a);
       return keyed(a);
     },
     valuesColumns(columns, values) {
-      const count = columnCount(values);
-      const load = cols(columns, count);
+      const at = 'valuesColumns';
+      const [out, count] = columnCount(at, values);
+      const load = cols(at, columns, count);
       const kernel = valuesOf();
       for (let i = 0; i < count; i++) {
         load(i);
         kernel(x, vs, none);
-        storeValues(values, i);
+        storeValues(out, i);
       }
       return values;
     },
     jacobianColumns(columns, values, jacobian, opts) {
-      const count = columnCount(values);
-      if (jacobian.length !== m) usage(`expected ${m} rows of Jacobian columns (${labels.join(', ')}), got ${jacobian.length}`);
-      jacobian.forEach((row, o) => columnsFit(row, inputs, count, `Jacobian row '${labels[o]}'`));
-      const load = cols(columns, count);
-      const kernel = jacobianOf(opts);
+      const at = 'jacobianColumns';
+      const [out, count] = columnCount(at, values);
+      const rowsOf = arrayOf(at, 'jacobian', jacobian, `${m} rows (${labels.join(', ')}), each an array of ${n} Float64Arrays (${inputs.join(', ')})`);
+      if (rowsOf.length !== m) usage(`${at}: expected ${m} rows of Jacobian columns (${labels.join(', ')}), got ${rowsOf.length}`);
+      const jr = rowsOf.map((row, o) => columnsFit(at, row, inputs, count, `Jacobian row '${labels[o]}'`));
+      const load = cols(at, columns, count);
+      const kernel = jacobianOf(at, opts);
       const j = jac();
       for (let i = 0; i < count; i++) {
         load(i);
         kernel(x, vs, j);
-        storeValues(values, i);
+        storeValues(out, i);
         for (let o = 0; o < m; o++) {
-          const row = jacobian[o]!;
+          const row = jr[o]!;
           for (let k = 0; k < n; k++) row[k]![i] = j[o * n + k]!;
         }
       }
     },
     jvpColumns(columns, d, values, jvp) {
-      const count = columnCount(values);
-      columnsFit(jvp, labels, count, 'jvp');
-      const dir = direction(d, ofAll);
-      const load = cols(columns, count);
+      const at = 'jvpColumns';
+      const [out, count] = columnCount(at, values);
+      const res = columnsFit(at, jvp, labels, count, 'jvp');
+      const dir = direction(at, d, ofAll);
+      const load = cols(at, columns, count);
       const kernel = jvpOf();
       for (let i = 0; i < count; i++) {
         load(i);
         kernel(x, dir, vs, ps);
-        storeValues(values, i);
-        for (let o = 0; o < m; o++) jvp[o]![i] = ps[o]!;
+        storeValues(out, i);
+        for (let o = 0; o < m; o++) res[o]![i] = ps[o]!;
       }
     },
     vjpColumns(columns, c, values, vjp) {
-      const count = columnCount(values);
-      columnsFit(vjp, inputs, count, 'vjp');
-      const cot = cotangent(c);
-      const load = cols(columns, count);
+      const at = 'vjpColumns';
+      const [out, count] = columnCount(at, values);
+      const res = columnsFit(at, vjp, inputs, count, 'vjp');
+      const cot = cotangent(at, c);
+      const load = cols(at, columns, count);
       const kernel = vjpOf();
       for (let i = 0; i < count; i++) {
         load(i);
         kernel(x, cot, vs, qs);
-        storeValues(values, i);
-        for (let k = 0; k < n; k++) vjp[k]![i] = qs[k]!;
+        storeValues(out, i);
+        for (let k = 0; k < n; k++) res[k]![i] = qs[k]!;
       }
     },
     valuesRows(points, values) {
-      const count = rowCount(values);
-      const load = rows(points, count);
+      const at = 'valuesRows';
+      const [out, count] = rowCount(at, values);
+      const load = rows(at, points, count);
       const kernel = valuesOf();
       for (let i = 0; i < count; i++) {
         load(i);
         kernel(x, vs, none);
-        copy(vs, values, i * m);
+        copy(vs, out, i * m);
       }
-      return values;
+      return out;
     },
     jacobianRows(points, values, jacobian, opts) {
-      const count = rowCount(values);
-      needs(jacobian, count * m * n, 'Jacobian');
-      const load = rows(points, count);
-      const kernel = jacobianOf(opts);
+      const at = 'jacobianRows';
+      const [out, count] = rowCount(at, values);
+      const res = sized(at, jacobian, count * m * n, 'Jacobian');
+      const load = rows(at, points, count);
+      const kernel = jacobianOf(at, opts);
       const j = jac();
       for (let i = 0; i < count; i++) {
         load(i);
         kernel(x, vs, j);
-        copy(vs, values, i * m);
-        copy(j, jacobian, i * m * n);
+        copy(vs, out, i * m);
+        copy(j, res, i * m * n);
       }
     },
     jvpRows(points, d, values, jvp) {
-      const count = rowCount(values);
-      needs(jvp, count * m, 'jvp');
-      const dir = direction(d, ofAll);
-      const load = rows(points, count);
+      const at = 'jvpRows';
+      const [out, count] = rowCount(at, values);
+      const res = sized(at, jvp, count * m, 'jvp');
+      const dir = direction(at, d, ofAll);
+      const load = rows(at, points, count);
       const kernel = jvpOf();
       for (let i = 0; i < count; i++) {
         load(i);
         kernel(x, dir, vs, ps);
-        copy(vs, values, i * m);
-        copy(ps, jvp, i * m);
+        copy(vs, out, i * m);
+        copy(ps, res, i * m);
       }
     },
     vjpRows(points, c, values, vjp) {
-      const count = rowCount(values);
-      needs(vjp, count * n, 'vjp');
-      const cot = cotangent(c);
-      const load = rows(points, count);
+      const at = 'vjpRows';
+      const [out, count] = rowCount(at, values);
+      const res = sized(at, vjp, count * n, 'vjp');
+      const cot = cotangent(at, c);
+      const load = rows(at, points, count);
       const kernel = vjpOf();
       for (let i = 0; i < count; i++) {
         load(i);
         kernel(x, cot, vs, qs);
-        copy(vs, values, i * m);
-        copy(qs, vjp, i * n);
+        copy(vs, out, i * m);
+        copy(qs, res, i * n);
       }
     },
   };
+}
+
+/** The options of compile, checked: an object (or nothing) whose `of`, `output` and `sourceName` have their types. */
+function compileOptions(options: unknown): CompileOptions {
+  if (options === undefined) return {};
+  if (!isRecord(options)) usage(`compile: the options must be an object { of?, output?, sourceName? }, got ${show(options)}`);
+  const { of, output, sourceName } = options as Record<string, unknown>;
+  if (of !== undefined && typeof of !== 'string' && !Array.isArray(of)) usage(`compile: \`of\` must be a string ('u,v') or an array of names (['u', 'v']), got ${show(of)}`);
+  if (output !== undefined && typeof output !== 'string') usage(`compile: \`output\` must be a string (an assigned name), got ${show(output)}`);
+  if (sourceName !== undefined && typeof sourceName !== 'string') usage(`compile: \`sourceName\` must be a string, got ${show(sourceName)}`);
+  return options as CompileOptions;
 }
 
 /** The names a vector is indexed by (variables or outputs), and which of them must be given. */
@@ -406,49 +460,61 @@ interface Space {
  * length, or from a record naming every needed entry (others are NaN). `strict`: a record naming something that is
  * not in the space is an error (a point may carry other names, as `--at` may).
  */
-function vector(value: Point, what: string, space: Space, strict = false): Float64Array {
+function vector(at: string, value: unknown, what: string, space: Space, strict = false): Float64Array {
   const { names } = space;
   const n = names.length;
   const x = new Float64Array(n).fill(NaN);
-  if (isArrayLike(value)) {
-    if (value.length !== n) usage(`the ${what} has ${value.length} values, but the ${space.what} has ${n} ${space.noun} (${names.join(', ')})`);
-    for (let k = 0; k < n; k++) x[k] = value[k]!;
+  const valueOf = (k: number) => `the value of '${names[k]}'${what === 'point' ? '' : ` in the ${what}`}`;
+  if (isNumbersLike(value)) {
+    if (value.length !== n) usage(`${at}: the ${what} has ${value.length} values, but the ${space.what} has ${n} ${space.noun} (${names.join(', ')})`);
+    const numbers = numbersIn(at, `the ${what}`, value, n, valueOf);
+    for (let k = 0; k < n; k++) x[k] = numbers[k]!;
     return x;
   }
-  if (typeof value !== 'object' || value === null) usage(`the ${what} must be an object {name: value} or an array of ${n} numbers`);
-  const record = value as Record<string, number>;
+  if (!isRecord(value)) usage(`${at}: the ${what} must be an object {name: value} or an array of ${n} numbers, got ${show(value)}`);
+  const record = value as Record<string, unknown>;
   if (strict) {
     for (const key of Object.keys(record)) {
-      if (!names.includes(key)) usage(`the ${what} names '${key}', which is not one of the ${space.noun} (${names.join(', ')})`);
+      if (!names.includes(key)) usage(`${at}: the ${what} names '${key}', which is not one of the ${space.noun} (${names.join(', ')})`);
     }
   }
   names.forEach((name, k) => {
-    if (Object.hasOwn(record, name)) x[k] = Number(record[name]);
-    else if (space.needed[k]) usage(`the ${what} has no value for '${name}'`);
+    if (Object.hasOwn(record, name)) {
+      const v = record[name];
+      if (typeof v !== 'number') usage(`${at}: ${valueOf(k)} is not a number: ${show(v)}`);
+      x[k] = v as number;
+    } else if (space.needed[k]) usage(`${at}: the ${what} has no value for '${name}'`);
   });
   return x;
 }
 
-/** Columns in input order (an empty array for an unneeded variable left out), each with at least `count` values. */
-function columnsOf(columns: Columns, count: number, space: Space): ArrayLike<number>[] {
+/**
+ * Columns in input order (an empty array for an unneeded variable left out), each a typed array of numbers or an
+ * array of numbers; the columns of needed variables with at least `count` values, which are checked.
+ */
+function columnsOf(at: string, columns: unknown, count: number, space: Space): ArrayLike<number>[] {
   const { names, needed } = space;
   const n = names.length;
-  const cols: ArrayLike<number>[] = [];
+  const given: unknown[] = [];
   if (Array.isArray(columns)) {
-    if (columns.length !== n) usage(`expected ${n} columns (${names.join(', ')}), got ${columns.length}`);
-    cols.push(...(columns as ArrayLike<number>[]));
-  } else {
-    const byName = columns as Record<string, ArrayLike<number>>;
+    if (columns.length !== n) usage(`${at}: expected ${n} columns (${names.join(', ')}), got ${columns.length}`);
+    given.push(...(columns as unknown[]));
+  } else if (isRecord(columns)) {
     names.forEach((name, k) => {
-      if (Object.hasOwn(byName, name)) cols.push(byName[name]!);
-      else if (needed[k]) usage(`no column for '${name}'`);
-      else cols.push(new Float64Array(0));
+      if (Object.hasOwn(columns, name)) given.push(columns[name]);
+      else if (needed[k]) usage(`${at}: no column for '${name}'`);
+      else given.push(new Float64Array(0));
     });
+  } else {
+    usage(`${at}: the columns must be an array of ${n} columns (${names.join(', ')}) or an object {name: column}, got ${show(columns)}`);
   }
-  cols.forEach((c, k) => {
-    if (needed[k] && c.length < count) usage(`column '${names[k]}' has ${c.length} values, fewer than the ${count} points asked for`);
+  return given.map((c, k) => {
+    const name = names[k]!;
+    if (!isNumbersLike(c)) usage(`${at}: column '${name}' must be a Float64Array or an array of numbers, got ${show(c)}`);
+    if (!needed[k]) return c as ArrayLike<number>;
+    if (c.length < count) usage(`${at}: column '${name}' has ${c.length} values, fewer than the ${count} points asked for`);
+    return numbersIn(at, `column '${name}'`, c, count, (i) => `column '${name}' at [${i}]`);
   });
-  return cols;
 }
 
 /**
@@ -459,15 +525,15 @@ function chooseOutputs(lowered: Lowered, options: CompileOptions): { output: Sta
   let output = lowered.output;
   if (options.output !== undefined) {
     const named = lowered.statements.find((s) => s.name === options.output);
-    if (named === undefined) usage(`'${options.output}' is not an assigned name of the program`);
+    if (named === undefined) usage(`compile: '${options.output}' is not an assigned name of the program`);
     output = named!;
   }
   let of: string | undefined;
   if (options.of !== undefined) {
     const list = typeof options.of === 'string' ? options.of.split(',') : options.of;
-    if (list.length === 0) usage('`of` names no outputs');
+    if (list.length === 0) usage('compile: `of` names no outputs');
     for (const name of list) {
-      if (typeof name !== 'string' || name.trim() === '' || name.includes(',')) usage(`\`of\` lists ${JSON.stringify(name)}, which is not a name`);
+      if (typeof name !== 'string' || name.trim() === '' || name.includes(',')) usage(`compile: \`of\` lists ${show(name)}, which is not a name`);
     }
     of = list.map((name) => name.trim()).join(',');
   }
@@ -479,8 +545,4 @@ function chooseOutputs(lowered: Lowered, options: CompileOptions): { output: Sta
 /** to[at…] = from (a loop: for a few numbers, faster than TypedArray.prototype.set). */
 function copy(from: Float64Array, to: Float64Array, at: number): void {
   for (let k = 0; k < from.length; k++) to[at + k] = from[k]!;
-}
-
-function isArrayLike(p: unknown): p is ArrayLike<number> {
-  return Array.isArray(p) || ArrayBuffer.isView(p);
 }

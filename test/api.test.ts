@@ -5,7 +5,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { compile } from '../src/index.js';
 import { AdiffError } from '../src/diagnostics.js';
 import { compileKernels } from '../src/autodiff/compile.js';
-import { compileHvp } from '../src/autodiff/compile-hvp.js';
+import { compileExactHvp } from '../src/autodiff/compile-hessian.js';
+import { hessianAt, hvpAt } from '../src/autodiff/hessian.js';
+import { same } from './helpers/kernels.js';
 import { compileJacobian, compileJvp, compileVjp } from '../src/autodiff/compile-products.js';
 
 // The kernel compilers, counted (and otherwise unchanged), to check that each is called only when needed.
@@ -13,9 +15,9 @@ vi.mock('../src/autodiff/compile.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/autodiff/compile.js')>();
   return { ...real, compileKernels: vi.fn(real.compileKernels) };
 });
-vi.mock('../src/autodiff/compile-hvp.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/autodiff/compile-hvp.js')>();
-  return { ...real, compileHvp: vi.fn(real.compileHvp) };
+vi.mock('../src/autodiff/compile-hessian.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/autodiff/compile-hessian.js')>();
+  return { ...real, compileExactHvp: vi.fn(real.compileExactHvp) };
 });
 vi.mock('../src/autodiff/compile-products.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/autodiff/compile-products.js')>();
@@ -313,7 +315,7 @@ describe('compile: kernels are generated on first use', () => {
   it('compiles nothing up front, only the values for values(), and each Jacobian mode once', () => {
     vi.clearAllMocks();
     const f = compile(UV, { of: ['u', 'v'] });
-    const calls = () => [compileKernels, compileHvp, compileJacobian, compileJvp, compileVjp].map((k) => vi.mocked(k).mock.calls.length);
+    const calls = () => [compileKernels, compileExactHvp, compileJacobian, compileJvp, compileVjp].map((k) => vi.mocked(k).mock.calls.length);
     expect(calls()).toEqual([0, 0, 0, 0, 0]);
     f.values([1, 2]);
     f.valuesRows(new Float64Array(4), new Float64Array(4));
@@ -330,5 +332,210 @@ describe('compile: kernels are generated on first use', () => {
     f.value([1, 2]);
     f.gradient([1, 2]);
     expect(calls()).toEqual([1, 0, 3, 1, 1]);
+    // hessian and hvp share one kernel: a J·d kernel over the gradient graph.
+    f.hessian([1, 2]);
+    f.hvp([1, 2], [1, 1]);
+    f.hessian([3, 4]);
+    expect(calls()).toEqual([1, 1, 3, 2, 1]);
+  });
+});
+
+describe('compile: the Hessian and H·v are the interpreter’s numbers', () => {
+  const EDGE = [0, -0, 1, -2.5, 0.5, Infinity, -Infinity, NaN];
+  const FORMULAS = [
+    'x^y',
+    'hypot(x, y)',
+    '(1 - x)^2 + 100*(y - x^2)^2',
+    'sqrt(x)*y',
+    'abs(x)*y^2',
+    'max(x, y)*x',
+    'sin(x*y) + cos(x)',
+    'x^0.5*y^-1',
+    'a = x*y; b = a*a + sin(a); b/x',
+    'x*x*x*y + 3',
+    'x/y',
+    'atan2(y, x) + ln(x)*exp(y)',
+    '2*y',
+  ];
+
+  it('agree bit for bit with hessianAt and hvpAt (the CLI’s --at) at 0, -0, ±Infinity and NaN, and H is symmetric', () => {
+    for (const text of FORMULAS) {
+      const f = compile(text);
+      const { graph, output } = f.lowered;
+      const n = f.inputs.length;
+      const all = f.inputs.map((_, k) => k);
+      for (const a of EDGE) {
+        for (const b of EDGE) {
+          const p = [a, b].slice(0, n);
+          const at = `${text} at (${p.map(String)})`;
+          const h = f.hessian(p);
+          const ref = hessianAt(graph, output.node, p, all).hessian;
+          f.inputs.forEach((xi, i) =>
+            f.inputs.forEach((xj, j) => {
+              expect(same(h[xi]![xj]!, ref[i]![j]!), `${at}: ${xi}.${xj} = ${h[xi]![xj]} vs ${ref[i]![j]}`).toBe(true);
+              expect(Object.is(h[xi]![xj], h[xj]![xi]) || (Number.isNaN(h[xi]![xj]!) && Number.isNaN(h[xj]![xi]!)), `${at}: symmetric`).toBe(true);
+            }),
+          );
+          for (const v of [[1, -2], [0.5, -0], [Infinity, 1]]) {
+            const hv = f.hvp(p, v.slice(0, n));
+            const want = hvpAt(graph, output.node, p, v.slice(0, n)).hvp;
+            f.inputs.forEach((xi, i) => expect(same(hv[xi]!, want[i]!), `${at} along (${v}): ${xi} ${hv[xi]} vs ${want[i]}`).toBe(true));
+          }
+        }
+      }
+    }
+  });
+
+  it('x^y at (0, 2) and hypot near the x axis: the mirrored entries, by hand', () => {
+    // ∂²(x^y)/∂x² = y(y-1)x^(y-2) = 2 at (0, 2); ∂²/∂x∂y = x^(y-1)(1 + y ln x) = 0·(-∞) = NaN; ∂²/∂y² = x^y (ln x)² = 0·∞.
+    const h = compile('x^y').hessian({ x: 0, y: 2 });
+    expect(h.x!.x).toBe(2);
+    expect(h.x!.y).toBeNaN();
+    expect(h.y!.x).toBeNaN();
+    expect(h.y!.y).toBeNaN();
+    // ∂²hypot/∂x∂y = -xy/(x² + y²)^(3/2), one number on both sides of the diagonal.
+    const [x, y] = [3.3899621963500977, -0.1402425765991211];
+    const g = compile('hypot(x, y)').hessian({ x, y });
+    expect(Object.is(g.x!.y, g.y!.x)).toBe(true);
+    expect(g.x!.y! / (-(x * y) / (x * x + y * y) ** 1.5)).toBeCloseTo(1, 13);
+  });
+
+  it('differentiates a sum of 10^4 terms twice (the kernel is cut into functions): entries by hand', () => {
+    // f = Σ_{i<N} (i+1)·x_a²·sin(y_b) with a = i mod 7, b = i mod 5:
+    //   ∂²f/∂x_a² = Σ_{i ≡ a (7)} 2(i+1)·sin(y_{i mod 5}),   ∂²f/∂x_a∂y_b = Σ_{i ≡ a (7), i ≡ b (5)} 2(i+1)·x_a·cos(y_b),
+    //   ∂²f/∂y_b² = -Σ_{i ≡ b (5)} (i+1)·x_{i mod 7}²·sin(y_b),   ∂²f/∂x_a∂x_c = ∂²f/∂y_b∂y_c = 0 for a ≠ c, b ≠ c.
+    const N = 10000;
+    const f = compile(Array.from({ length: N }, (_, i) => `${i + 1}*x${i % 7}^2*sin(y${i % 5})`).join(' + '));
+    const xs = [0.3, -1.2, 0.7, 2, -0.4, 1.1, 0.05];
+    const ys = [0.2, -0.9, 1.3, 0.6, -2.1];
+    const p: Record<string, number> = {};
+    xs.forEach((v, a) => (p[`x${a}`] = v));
+    ys.forEach((v, b) => (p[`y${b}`] = v));
+    const H: Record<string, Record<string, number>> = Object.fromEntries(f.inputs.map((u) => [u, Object.fromEntries(f.inputs.map((w) => [w, 0]))]));
+    for (let i = 0; i < N; i++) {
+      const [a, b] = [i % 7, i % 5];
+      const [xa, yb] = [`x${a}`, `y${b}`];
+      H[xa]![xa]! += 2 * (i + 1) * Math.sin(ys[b]!);
+      H[xa]![yb]! += 2 * (i + 1) * xs[a]! * Math.cos(ys[b]!);
+      H[yb]![xa]! += 2 * (i + 1) * xs[a]! * Math.cos(ys[b]!);
+      H[yb]![yb]! -= (i + 1) * xs[a]! ** 2 * Math.sin(ys[b]!);
+    }
+    const close = (got: number, want: number, what: string) => expect(Math.abs(got - want), `${what}: ${got} vs ${want}`).toBeLessThanOrEqual(1e-11 * Math.abs(want));
+    const h = f.hessian(p);
+    close(h.x3!.y4!, H.x3!.y4!, 'x3.y4');
+    expect(h.y4!.x3).toBe(h.x3!.y4);
+    close(h.x3!.x3!, H.x3!.x3!, 'x3.x3');
+    close(h.y4!.y4!, H.y4!.y4!, 'y4.y4');
+    expect(h.x0!.x1).toBe(0);
+    expect(h.y0!.y1).toBe(0);
+    // H·p, for p the point itself.
+    const hv = f.hvp(p, p);
+    for (const u of f.inputs) close(hv[u]!, f.inputs.reduce((s, w) => s + H[u]![w]! * p[w]!, 0), `(H·p).${u}`);
+  }, 60000);
+});
+
+describe('compile: arguments are checked, with AdiffErrors that name the method and the argument', () => {
+  const err = (fn: () => unknown, message: RegExp) => {
+    expect(fn).toThrow(AdiffError);
+    expect(fn).toThrow(message);
+  };
+  const f = compile(E1); // variables x1, x2
+  const g = compile(UV, { of: ['u', 'v'] }); // variables x, y; outputs u, v
+  const two = () => new Float64Array(2);
+  const any = (v: unknown) => v as never;
+  /** A method called with fewer arguments than its type asks for. */
+  const loose = (fn: unknown) => fn as (...args: unknown[]) => unknown;
+
+  it('compile: the formula must be a string; the options an object with typed entries', () => {
+    err(() => compile(any(null)), /^compile: the formula must be a string, got null$/);
+    err(() => compile(any(undefined)), /^compile: the formula must be a string, got undefined$/);
+    err(() => compile(any(123)), /^compile: the formula must be a string, got 123$/);
+    err(() => compile('x', any(null)), /^compile: the options must be an object \{ of\?, output\?, sourceName\? \}, got null$/);
+    err(() => compile('x', any('x')), /^compile: the options must be an object/);
+    err(() => compile('x', any({ of: 5 })), /^compile: `of` must be a string \('u,v'\) or an array of names/);
+    err(() => compile('x', any({ of: [5] })), /^compile: `of` lists 5, which is not a name/);
+    err(() => compile('u = x', any({ output: 5 })), /^compile: `output` must be a string/);
+    err(() => compile('x', any({ sourceName: 1 })), /^compile: `sourceName` must be a string/);
+    expect(compile('x', {}).inputs).toEqual(['x']);
+    expect(compile('x', undefined).inputs).toEqual(['x']);
+  });
+
+  it('a point’s values must be numbers (NaN and ±Infinity are numbers); a missing name is an error as before', () => {
+    err(() => f.value({ x1: any(null), x2: 5 }), /^value: the value of 'x1' is not a number: null$/);
+    err(() => f.value({ x1: any('abc'), x2: 5 }), /^value: the value of 'x1' is not a number: "abc"$/);
+    err(() => f.value({ x1: any(true), x2: 5 }), /^value: the value of 'x1' is not a number: true$/);
+    err(() => f.value({ x1: any([2]), x2: 5 }), /^value: the value of 'x1' is not a number: an array of length 1$/);
+    err(() => f.value({ x1: undefined as never, x2: 5 }), /^value: the value of 'x1' is not a number: undefined$/);
+    err(() => f.gradient([1, any(null)]), /^gradient: the value of 'x2' is not a number: null$/);
+    err(() => f.hessian(any(undefined)), /^hessian: the point must be an object \{name: value\} or an array of 2 numbers, got undefined$/);
+    err(() => f.value(any(new DataView(new ArrayBuffer(16)))), /^value: the point must be an object/);
+    err(() => f.hvp([1, 2], { x1: any('1'), x2: 0 }), /^hvp: the value of 'x1' in the direction is not a number: "1"$/);
+    err(() => g.jvp([1, 2], [any(null), 1]), /^jvp: the value of 'x' in the direction is not a number: null$/);
+    err(() => g.vjp([1, 2], { u: 1, v: any('2') }), /^vjp: the value of 'v' in the cotangent is not a number: "2"$/);
+    err(() => g.jacobian([1, 2], any('forward')), /^jacobian: options must be an object \{ mode\? \}, got "forward"$/);
+    err(() => f.value({ x1: 2 }), /^value: the point has no value for 'x2'$/);
+    // NaN and ±Infinity are numbers; typed arrays of any number type are points.
+    expect(f.value({ x1: NaN, x2: 1 })).toBeNaN();
+    expect(f.value({ x1: Infinity, x2: 1 })).toBe(Infinity);
+    expect(f.value(Float32Array.of(2, 5))).toBe(f.value([2, 5]));
+  });
+
+  it('single-output batches: columns, points and result arrays are checked before any point is computed', () => {
+    const x1 = Float64Array.of(1, 2);
+    err(() => f.valueColumns(any(undefined), two()), /^valueColumns: the columns must be an array of 2 columns \(x1, x2\) or an object \{name: column\}, got undefined$/);
+    err(() => f.valueColumns([x1, any(null)], two()), /^valueColumns: column 'x2' must be a Float64Array or an array of numbers, got null$/);
+    err(() => f.valueColumns([x1, any(5)], two()), /^valueColumns: column 'x2' must be a Float64Array or an array of numbers, got 5$/);
+    err(() => f.valueColumns([x1, [3, any('a')]], two()), /^valueColumns: column 'x2' at \[1\] is not a number: "a"$/);
+    err(() => f.valueColumns({ x1, x2: any(true) }, two()), /^valueColumns: column 'x2' must be a Float64Array/);
+    err(() => f.valueColumns(any(x1), two()), /^valueColumns: the columns must be an array/);
+    err(() => loose(f.valueColumns)([x1, x1]), /^valueColumns: out must be a Float64Array \(or an array of numbers\), got undefined$/);
+    err(() => f.valueColumns([x1, x1], any(3)), /^valueColumns: out must be a Float64Array .*got 3$/);
+    err(() => f.valueRows(any(undefined), two()), /^valueRows: points must be a Float64Array or an array of numbers, got undefined$/);
+    err(() => f.valueRows(Float64Array.of(1, 3, 2, 4), any(2)), /^valueRows: out must be a Float64Array \(or an array of numbers\), got 2$/);
+    err(() => f.valueRows([1, 3, any(null), 4], two()), /^valueRows: points\[2\] \(variable 'x1' of point 1\) is not a number: null$/);
+    err(() => f.valueRows(Float64Array.of(1, 3, 2), two()), /^valueRows: expected 4 numbers \(2 points of 2\), got 3$/);
+    err(() => loose(f.gradientColumns)([x1, x1], two()), /^gradientColumns: gradient must be an array of 2 Float64Arrays, one per variable \(x1, x2\), got undefined$/);
+    err(() => f.gradientColumns([x1, x1], two(), [two(), any(null)]), /^gradientColumns: gradient\[1\] must be a Float64Array \(or an array of numbers\), got null$/);
+    err(() => f.gradientColumns([x1, x1], two(), [two()]), /^gradientColumns: expected 2 gradient columns \(x1, x2\), got 1$/);
+    err(() => f.gradientColumns([x1, x1], two(), [two(), new Float64Array(1)]), /^gradientColumns: gradient column 1 \('x2'\) is shorter than the value array$/);
+    err(() => loose(f.gradientRows)(Float64Array.of(1, 2), new Float64Array(1)), /^gradientRows: gradient must be a Float64Array/);
+    err(() => f.gradientRows(Float64Array.of(1, 2), new Float64Array(1), new Float64Array(1)), /^gradientRows: the gradient array needs 2 numbers, has 1$/);
+    // Plain arrays of numbers are columns, points and result arrays too.
+    const out = [0, 0];
+    f.valueColumns([[1, 2], [0, 5]], out as never);
+    expect(out).toEqual([f.value([1, 0]), f.value([2, 5])]);
+    const rows = [0];
+    f.valueRows([2, 5], rows as never);
+    expect(rows).toEqual([f.value([2, 5])]);
+  });
+
+  it('several-output batches: values, Jacobian rows and results are arrays of the right shape', () => {
+    const cols = [Float64Array.of(1, 2), Float64Array.of(3, 4)];
+    err(() => loose(g.valuesColumns)(cols), /^valuesColumns: values must be an array of 2 Float64Arrays, one per output \(u, v\), got undefined$/);
+    err(() => g.valuesColumns(cols, [two(), any(null)]), /^valuesColumns: values\[1\] must be a Float64Array \(or an array of numbers\), got null$/);
+    err(() => g.valuesColumns(any(undefined), [two(), two()]), /^valuesColumns: the columns must be an array of 2 columns \(x, y\)/);
+    err(() => loose(g.jacobianColumns)(cols, [two(), two()]), /^jacobianColumns: jacobian must be an array of 2 rows \(u, v\), each an array of 2 Float64Arrays \(x, y\), got undefined$/);
+    // A flat list of columns where rows of columns are expected.
+    err(() => g.jacobianColumns(cols, [two(), two()], any([two(), two()])), /^jacobianColumns: Jacobian row 'u' must be an array of 2 Float64Arrays \(x, y\), got a Float64Array$/);
+    err(() => g.jacobianColumns(cols, [two(), two()], any([two(), two(), two(), two()])), /^jacobianColumns: expected 2 rows of Jacobian columns \(u, v\), got 4$/);
+    err(() => g.jacobianColumns(cols, [two(), two()], [[two(), two()], [two(), any(undefined)]]), /^jacobianColumns: Jacobian row 'v' column 'y' must be a Float64Array/);
+    err(() => loose(g.jvpColumns)(cols, [1, 0], [two(), two()]), /^jvpColumns: jvp must be an array of 2 Float64Arrays \(u, v\), got undefined$/);
+    err(() => g.vjpColumns(cols, [1, 0], [two(), two()], [two(), any(7)]), /^vjpColumns: vjp column 'y' must be a Float64Array .*got 7$/);
+    err(() => g.jvpColumns(cols, any(undefined), [two(), two()], [two(), two()]), /^jvpColumns: the direction must be an object/);
+    err(() => loose(g.valuesRows)(Float64Array.of(1, 2)), /^valuesRows: values must be a Float64Array/);
+    err(() => loose(g.jacobianRows)(Float64Array.of(1, 2), two()), /^jacobianRows: Jacobian must be a Float64Array/);
+    err(() => g.jvpRows([1, any('2')], [1, 0], two(), two()), /^jvpRows: points\[1\] \(variable 'y' of point 0\) is not a number: "2"$/);
+    err(() => g.vjpRows(Float64Array.of(1, 2), [1, any(null)], two(), two()), /^vjpRows: the value of 'v' in the cotangent is not a number: null$/);
+    err(() => g.jacobianRows(Float64Array.of(1, 2), two(), new Float64Array(4), any({ mode: 'up' })), /^jacobianRows: unknown mode 'up'/);
+  });
+
+  it('inputs, outputs and warnings are frozen copies: changing them is an error and changes nothing', () => {
+    const h = compile('u = x*y; v = x + y', { of: 'u,v' });
+    expect(Object.isFrozen(h.inputs) && Object.isFrozen(h.outputs) && Object.isFrozen(h.warnings)).toBe(true);
+    expect(() => ((h.inputs as string[])[0] = 'zz')).toThrow(TypeError);
+    expect(() => (h.outputs as string[]).push('w')).toThrow(TypeError);
+    expect(h.inputs).toEqual(['x', 'y']);
+    expect(h.values({ x: 2, y: 3 })).toEqual({ u: 6, v: 5 });
+    expect(h.lowered.graph.inputNames).toEqual(['x', 'y']);
   });
 });
