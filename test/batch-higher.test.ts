@@ -254,3 +254,36 @@ describe("the --points examples of each command's help", () => {
     }
   });
 });
+
+describe('hessian and hvp at edge points: the same numbers in batch and at one point, value and gradient as eval gives them', () => {
+  // f = exp(x)·(y·0 + 1) at y = ∞: y·0 is NaN in IEEE arithmetic, so the value is NaN, as `eval` says, and so is
+  // ∂f/∂x = exp(x)·(y·0 + 1); ∂f/∂y = exp(x)·0 = 0 by the zero-skip rule (a zero adjoint path). (The Hessian comes
+  // from the derivative graph, where y·0 is folded to 0: ∂²f/∂x² = exp(2) there, the same in both forms.)
+  it('exp(x)*(y*0+1) at (2, Infinity)', async () => {
+    const f = 'exp(x)*(y*0+1)';
+    const one = JSON.parse((await run(['hessian', f, '--at', 'x=2,y=Infinity', '--json'])).stdout);
+    expect(one.value).toBe('NaN');
+    expect(one.gradient).toEqual({ x: 'NaN', y: 0 });
+    const ev = JSON.parse((await run(['eval', f, '--at', 'x=2,y=Infinity', '--json'])).stdout);
+    expect(one.value).toBe(ev.value);
+    expect(one.gradient).toEqual(ev.gradient);
+    const batch = lines((await run(['hessian', f, '--points', '-'], { stdin: 'x,y\n2,Infinity\n' })).stdout);
+    expect(batch).toEqual([one]);
+    const hvpOne = JSON.parse((await run(['hvp', f, '--at', 'x=2,y=Infinity', '--dir', 'x=1,y=2', '--json'])).stdout);
+    expect(hvpOne.value).toBe('NaN');
+    const hvpBatch = lines((await run(['hvp', f, '--dir', 'x=1,y=2', '--points', '-'], { stdin: 'x,y\n2,Infinity\n' })).stdout);
+    expect(hvpBatch).toEqual([hvpOne]);
+  });
+
+  it('many formulas and edge points: every batch line is the single-point object', async () => {
+    const formulas = ['x+0*y', 'x*y-x*y', 'x^2*(y-y)', '1/x+0*y', 'a = x*y; b = a*a + sin(a); b/x', 'x*x*x*y + 3', 'x/y', 'hypot(x, y)', 'x^y'];
+    const points = [[2, Infinity], [2, NaN], [0, 1], [0, Infinity], [0, 2], [-0, -1], [3.3899621963500977, -0.1402425765991211]];
+    for (const f of formulas) {
+      for (const [x, y] of points) {
+        const one = (await run(['hessian', f, '--at', `x=${x},y=${y}`, '--json'])).stdout.trim();
+        const batch = (await run(['hessian', f, '--points', '-'], { stdin: `x,y\n${x},${y}\n` })).stdout.trim();
+        expect(batch, `${f} at (${x}, ${y})`).toBe(one);
+      }
+    }
+  });
+});

@@ -4,10 +4,13 @@
 // change from point to point (the graph, the outputs, --wrt, --dir, --cotangent, the compiled kernel, the
 // effective subgraph, the line's shape) is settled once per run; the streaming is batch.ts's `runPoints`.
 // Every command runs a compiled kernel, which gives the interpreter's numbers bit for bit: hessian and hvp the
-// forward-over-reverse kernel of compile.ts (a Hessian is one H·v per variable), jacobian, jvp and vjp the
+// compiled forward sweep over the interpreter's own gradient graph (compile-hessian.ts; a Hessian is one H·v per
+// variable, the entries above the diagonal mirrored below it, as hessianAt does), jacobian, jvp and vjp the
 // multi-output kernels of compile-products.ts (a Jacobian is one kernel of sweeps, in the mode the single-point
 // command would choose).
-import { compileHvp } from '../autodiff/compile-hvp.js';
+import { compileKernels } from '../autodiff/compile.js';
+import type { Graph, NodeId } from '../autodiff/graph.js';
+import { compileExactHvp } from '../autodiff/compile-hessian.js';
 import { compileJacobian, compileJvp, compileVjp } from '../autodiff/compile-products.js';
 import { planInputs, pointByPoint, type BatchPlan, type PointsOptions } from './batch.js';
 import { runPoints } from './run-points.js';
@@ -33,7 +36,7 @@ export async function hessianPlan(ctx: Context, expr: string | undefined, opts: 
   const output = resolveSingleOutput(lowered, opts.of, 'hessian');
   const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
   const inputs = planInputs(ctx, lowered, [output.node], opts.at);
-  const { hvp } = compileHvp(graph, output.node);
+  const { hvp } = compileExactHvp(graph, output.node);
   const n = graph.inputs.length;
   const m = wrt.length;
   const names = wrt.map((k) => graph.inputNames[k]!);
@@ -51,17 +54,16 @@ export async function hessianPlan(ctx: Context, expr: string | undefined, opts: 
     d[k] = 1;
     return d;
   });
-  const none = new Float64Array(n);
+  const first = valueAndGradient(graph, output.node);
   const grad = new Float64Array(n);
   const hv = new Float64Array(n);
   return pointByPoint(lowered, inputs, shape, (x, row) => {
-    let value = m === 0 ? hvp(x, none, grad, hv) : NaN;
     // Column j is H·e_j; as in the single-point command, the entries above the diagonal are mirrored below it.
     for (let j = 0; j < m; j++) {
-      value = hvp(x, directions[j]!, grad, hv);
+      hvp(x, directions[j]!, grad, hv);
       for (let i = 0; i <= j; i++) row[1 + m + i * m + j] = row[1 + m + j * m + i] = hv[wrt[i]!]!;
     }
-    row[0] = value;
+    row[0] = first(x, grad);
     for (let i = 0; i < m; i++) row[1 + i] = grad[wrt[i]!]!;
   });
 }
@@ -78,18 +80,33 @@ export async function hvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const names = graph.inputNames;
   const { vector: d } = parseVector(opts.dir ?? [], '--dir', names, 'a variable of the formula', 'variables');
   const inputs = planInputs(ctx, lowered, [output.node], opts.at);
-  const { hvp } = compileHvp(graph, output.node);
+  const { hvp } = compileExactHvp(graph, output.node);
   const n = graph.inputs.length;
   const shape = new RecordShape((slot) =>
     obj(hvpEntries(names, slot({ csv: 'value' }), names.map((a) => slot({ csv: `d/d${a}` })), d, names.map((a) => slot({ csv: `hvp.${a}` })))),
   );
+  const first = valueAndGradient(graph, output.node);
   const grad = new Float64Array(n);
   const hv = new Float64Array(n);
   return pointByPoint(lowered, inputs, shape, (x, row) => {
-    row[0] = hvp(x, d, grad, hv);
-    row.set(grad, 1);
+    hvp(x, d, grad, hv);
     row.set(hv, 1 + n);
+    row[0] = first(x, grad);
+    row.set(grad, 1);
   });
+}
+
+/**
+ * The value and gradient at one point as `eval` gives them (its compiled reverse-mode kernel): the single-point
+ * hessian and hvp commands print those of the numeric sweep, not the gradient graph's (see commands/hessian.ts).
+ */
+function valueAndGradient(graph: Graph, output: NodeId): (x: Float64Array, grad: Float64Array) => number {
+  const kernels = compileKernels(graph, output);
+  const value = new Float64Array(1);
+  return (x, grad) => {
+    kernels.gradientRows(x, 1, value, grad);
+    return value[0]!;
+  };
 }
 
 /** `adiff jacobian --points`: the Jacobian per point, by a compiled kernel of the sweeps the single-point command would run. */

@@ -37,16 +37,17 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
   const { x } = pointFor(ctx, lowered, [output.node], opts.at);
   const r = hessianAt(graph, output.node, x, wrt);
   const names = wrt.map((k) => graph.inputNames[k]!);
-  // The gradient of the numeric reverse sweep, as `eval` gives it: it follows the zero-skip rule (a zero adjoint
-  // times an infinite partial counts as 0, e.g. ∂(sqrt(x)*y)/∂x at x = y = 0), which the derivative graph,
-  // evaluated as plain arithmetic, does not. The compiled kernels of --points follow the rule too.
+  // The value and gradient of the numeric reverse sweep, as `eval` gives them: the gradient follows the zero-skip
+  // rule (a zero adjoint times an infinite partial counts as 0, e.g. ∂(sqrt(x)*y)/∂x at x = y = 0), which the
+  // derivative graph, evaluated as plain arithmetic, does not; and the derivative graph folds constants (0*y is 0),
+  // so its value can differ from the formula's where y is infinite or NaN. --points gives the same numbers.
   const first = gradientAt(lowered, x, { output: output.node });
   const gradient = wrt.map((k) => first.adjoints[graph.inputs[k]!]!);
   const rows = opts.trace ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
   // The forward-over-reverse table along the first variable: the gradient graph with values and tangents.
   const second = opts.trace && wrt.length > 0 ? secondOrderTrace(graph, output.node, x, unitDirection(graph, wrt[0]!), output.label) : undefined;
   if (ctx.json) {
-    const entries = hessianEntries(names, r.value, gradient, r.hessian);
+    const entries = hessianEntries(names, first.value, gradient, r.hessian);
     if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
     if (second) {
       const rowsJson = second.map((r) => obj([['node', r.label], ['names', r.names], ['definition', r.definition], ['value', r.value], ['tangent', r.tangent]]));
@@ -57,11 +58,11 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
     const f = output.label;
     if (rows) ctx.print(traceText(ctx, `first-order sweep (reverse): adjoints ∂${f}/∂v`, rows, 'reverse', f, undefined));
     if (second) ctx.print(renderSecondOrder(ctx, second, names[0]!));
-    ctx.print(renderGradient(ctx.out, f, r.value, names, gradient));
+    ctx.print(renderGradient(ctx.out, f, first.value, names, gradient));
     ctx.print(`\n${ctx.out.bold(`Hessian ∂²${f}/∂row∂column:`)}\n`);
     ctx.print(renderMatrix(ctx.out, '', names, names, r.hessian));
   }
-  return strictExit(opts.strict, [r.value, ...gradient, ...r.hessian.flat()]);
+  return strictExit(opts.strict, [first.value, ...gradient, ...r.hessian.flat()]);
 }
 
 /** The gradient graph with values and tangents along one variable; the ∂f/∂· rows carry a Hessian column. */

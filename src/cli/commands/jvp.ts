@@ -109,24 +109,24 @@ export async function runHvp(ctx: Context, expr: string | undefined, opts: Produ
   const { x } = pointFor(ctx, lowered, [output.node], opts.at);
   const r = hvpAt(graph, output.node, x, d);
   const f = output.label;
-  // The gradient of the numeric reverse sweep, as `eval` gives it (it follows the zero-skip rule; see hessian.ts).
+  // The value and gradient of the numeric reverse sweep, as `eval` gives them (see hessian.ts).
   const first = gradientAt(lowered, x, { output: output.node });
   const gradient = graph.inputs.map((id) => first.adjoints[id]!);
   const rows = opts.trace ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
   if (ctx.json) {
-    const entries = hvpEntries(graph.inputNames, r.value, gradient, d, r.hvp);
+    const entries = hvpEntries(graph.inputNames, first.value, gradient, d, r.hvp);
     if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
     ctx.print(stringify(obj(entries)) + '\n');
   } else {
     if (rows) ctx.print(traceText(ctx, `first-order sweep (reverse): adjoints ∂${f}/∂v`, rows, 'reverse', f, undefined));
     ctx.print(renderEquations(ctx.out, [
-      { label: f, value: r.value },
+      { label: f, value: first.value },
       ...graph.inputNames.map((n, i) => ({ label: `∂${f}/∂${n}`, value: gradient[i]! })),
       ...graph.inputNames.map((n, i) => ({ label: `(H·d)_${n}`, value: r.hvp[i]! })),
     ]));
     ctx.print(ctx.out.dim(`where d = ${vectorNote(graph.inputNames, d)} and H is the Hessian of ${f}\n`));
   }
-  return strictExit(opts.strict, [r.value, ...gradient, ...r.hvp]);
+  return strictExit(opts.strict, [first.value, ...gradient, ...r.hvp]);
 }
 
 export function registerProducts(program: Command, run: Runner): void {
