@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { Io } from '../src/cli/io.js';
-import { parseJsonLine, parseNumber, readPoints, splitCsv } from '../src/cli/points.js';
+import { csvRecordBoundary, MAX_OPEN_RECORD, parseJsonLine, parseNumber, PointParser, quoteOpenAfter, readPoints, splitCsv } from '../src/cli/points.js';
 import { Progress } from '../src/cli/run-points.js';
 import { fakeIo, run } from './helpers/cli.js';
 
@@ -251,5 +251,195 @@ describe('adiff eval --points, real processes', () => {
     expect(code).toBe(130);
     expect(lines(stdout)).toHaveLength(2);
     expect(stderr).toMatch(/interrupted after 2 points/);
+  });
+});
+
+describe('CSV quotes (RFC 4180, as Python csv reads them)', () => {
+  /** Each point read from `text` as `line:x,y` or `line:error`, or `throws: message`. */
+  const read = async (text: string, names = ['x', 'y']) => {
+    const out: string[] = [];
+    async function* gen() {
+      yield new TextEncoder().encode(text);
+    }
+    try {
+      for await (const b of readPoints(gen(), { names, needed: names.map(() => true), label: 't' })) {
+        for (let i = 0; i < b.count; i++) out.push(`${b.lines[i]}:${b.errors[i] ?? b.columns.map((c) => c[i]).join(',')}`);
+      }
+    } catch (e) {
+      out.push(`throws: ${(e as Error).message}`);
+    }
+    return out;
+  };
+
+  it('quotes a field only when it starts with a quote; "" is a quote; text after the closing quote is kept', () => {
+    expect(splitCsv('1,2,5" screen')).toEqual(['1', '2', '5" screen']);
+    expect(splitCsv('a"b,"c,d"')).toEqual(['a"b', 'c,d']);
+    expect(splitCsv('"a ""b""",""""')).toEqual(['a "b"', '"']);
+    expect(splitCsv('"",x,""')).toEqual(['', 'x', '']);
+    expect(splitCsv('"1"5,"a"b",z')).toEqual(['15', 'ab"', 'z']); // after the closing quote: literal, up to the comma
+    expect(splitCsv(' "a",b')).toEqual([' "a"', 'b']); // a space first: not quoted (no skipinitialspace)
+    expect(splitCsv('"x\ny",2')).toEqual(['x\ny', '2']);
+    // Whether a record goes on past the end of the line (open: the line began inside a quoted field).
+    expect(quoteOpenAfter('1,2,5" screen', false)).toBe(false);
+    expect(quoteOpenAfter('1,"x', false)).toBe(true);
+    expect(quoteOpenAfter('1,"x""', false)).toBe(true); // "" is a quote: still open
+    expect(quoteOpenAfter('1,"x"""', false)).toBe(false);
+    expect(quoteOpenAfter('a"b,"c', false)).toBe(true); // the first quote is literal, the second opens
+    expect(quoteOpenAfter('y",2', true)).toBe(false);
+    expect(quoteOpenAfter('y"",2', true)).toBe(true);
+    expect(quoteOpenAfter('y"z,"w', true)).toBe(true); // closes, then z is literal, then a new quoted field opens
+    expect(quoteOpenAfter('', true)).toBe(true);
+  });
+
+  it('reads points around stray quotes, escaped quotes and quoted multi-line fields, with their first line numbers', async () => {
+    const csv = [
+      'x,y,note', // 1
+      '1,2,5" screen', // 2: a literal inch mark
+      '3,4,"a ""quoted"" note"', // 3
+      '5,6,"two', // 4
+      'lines"', // 5
+      '"7","8",', // 6
+      '9,10,"x""', // 7: "" is a quote, so the field goes on
+      '"" end"', // 8
+      '11,"1"2,z', // 9: "1" then 2: 12
+      '13,1" 4,z', // 10: not a number
+    ].join('\n');
+    expect(await read(csv)).toEqual(['2:1,2', '3:3,4', '4:5,6', '6:7,8', '7:9,10', '9:11,12', `10:the value of 'y' is not a number: "1\\" 4"`]);
+  });
+
+  it('reads a quoted field of 30,000 lines in linear time (the record is not rescanned line by line)', async () => {
+    const csv = 'x,y,note\n1,2,"' + 'a,"",\n'.repeat(30000) + 'end"\n3,4,z\n';
+    const started = Date.now();
+    expect(await read(csv)).toEqual(['2:1,2', '30003:3,4']);
+    expect(Date.now() - started).toBeLessThan(10000); // was about 20 s (quadratic); now tens of milliseconds
+    const breaks = 'x,y,note\n1,2,"' + '\n'.repeat(200000) + '"\n3,4,z\n';
+    expect(await read(breaks)).toEqual(['2:1,2', '200003:3,4']);
+  });
+
+  it('a stray quote mid-field swallows nothing: 30,000 points after `1,2,5" screen`, N in and N out', async () => {
+    const n = 30000;
+    const csv = 'x1,x2,note\n1,2,5" screen\n' + Array.from({ length: n }, (_, i) => `${i + 1},0,n\n`).join('');
+    const t = await run(['eval', 'x1*x2', '--points', 'p.csv', '--format', 'csv'], { files: { 'p.csv': csv } });
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const rows = t.stdout.trim().split('\n');
+    expect(rows).toHaveLength(n + 2); // the header, 1,2 and the n points
+    expect(rows[1]).toBe('2,2,1');
+    expect(rows[n + 1]).toBe(`0,0,${n}`);
+  });
+
+  it('an unclosed quote at the end: an error for that point, with its line; every point before it is read', async () => {
+    expect(await read('x,y\n1,2\n\n3,"4\n5,6\n7,8\n')).toEqual(['2:1,2', '4:unclosed quote: the record runs to the end of the input']);
+    expect(await read('x,y\n1,2\n3,"4')).toEqual(['2:1,2', '3:unclosed quote: the record runs to the end of the input']);
+    expect(await read('x,"y\n1,2\n')).toEqual(['throws: t: the header (line 1) has an unclosed quote']);
+    const t = await run(['eval', 'x*y', '--points', '-'], { stdin: 'x,y\n1,2\n3,"4\n5,6\n' });
+    expect(t.code).toBe(1);
+    const out = lines(t.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0].value).toBe(2);
+    expect(out[1]).toEqual({ error: { kind: 'input', message: 'unclosed quote: the record runs to the end of the input', line: 3 } });
+  });
+
+  it(`an open quote swallows at most ${MAX_OPEN_RECORD} characters: that point fails, and reading goes on at the next line`, async () => {
+    const rows = Math.ceil(MAX_OPEN_RECORD / 8) + 1000; // "1234,5\n" and more: past the bound
+    const body = Array.from({ length: rows }, (_, i) => `${i},5`);
+    const csv = 'x,y\n1,2\n3,"4\n' + body.join('\n') + '\n';
+    const got = await read(csv);
+    expect(got[0]).toBe('2:1,2');
+    const m = /^3:a quoted field runs on for more than 1048576 characters \(an unclosed quote\?\): lines 3-(\d+) are taken as one record, and reading goes on at line (\d+)$/.exec(got[1]!);
+    expect(m, got[1]).not.toBeNull();
+    const next = Number(m![2]);
+    expect(next).toBe(Number(m![1]) + 1);
+    // Every line from there on is a point again: N in, N out for the rest.
+    expect(got).toHaveLength(2 + (rows + 4 - next));
+    expect(got[2]).toBe(`${next}:${next - 4},5`);
+    expect(got.at(-1)).toBe(`${rows + 3}:${rows - 1},5`);
+    // Where a run of lines may be cut for another thread, the records are the parser's: the bound included.
+    const after = csv.indexOf('\n', csv.indexOf('\n') + 1) + 1; // after the header and 1,2
+    const cut = csvRecordBoundary(csv.slice(after) + 'x');
+    expect(cut).toBe(csv.length - after); // the last line ends a record of its own
+    const lineStarts = [0];
+    for (let i = csv.indexOf('\n'); i >= 0; i = csv.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    const resume = lineStarts[next - 1]! - after; // where line `next` starts
+    expect(csvRecordBoundary(csv.slice(after, after + resume))).toBe(resume);
+    expect(csvRecordBoundary(csv.slice(after, after + resume - 1))).toBe(0); // still inside the open record
+  });
+
+  it('cuts runs of CSV lines for threads only between records as the parser reads them', () => {
+    expect(csvRecordBoundary('1,2\n3,')).toBe(4);
+    expect(csvRecordBoundary('1,"x\ny",2\n3')).toBe(10);
+    expect(csvRecordBoundary('1,"x\ny\n')).toBe(0);
+    expect(csvRecordBoundary('1,"x""\n')).toBe(0);
+    expect(csvRecordBoundary('1,2,5" screen\n3,4\n')).toBe(18); // a stray quote opens nothing
+    expect(csvRecordBoundary('1,a"b,"c\nd",2\n3,4\n')).toBe(18); // `a"b` is literal, `"c` opens: not after line 1
+    expect(csvRecordBoundary('1,a"b,"c\nd",2\n')).toBe(14);
+    expect(csvRecordBoundary('1,a"b,"c\n')).toBe(0);
+    expect(csvRecordBoundary('1,"2"\r\n3')).toBe(7);
+  });
+
+  it('a CSV header without any point after it is an error (exit 2), as an empty input is', async () => {
+    for (const input of ['x,y\n', 'x,y', 'x,y\n\n  \n\r\n', '"x","y"\n']) {
+      const t = await run(['eval', 'x*y', '--points', '-'], { stdin: input });
+      expect(t.code, JSON.stringify(input)).toBe(2);
+      expect(t.stdout).toBe('');
+      expect(t.stderr).toMatch(/<stdin>: there are no points: the CSV header is not followed by any row/);
+      expect((await run(['eval', 'x*y', '--points', 'p.csv'], { files: { 'p.csv': input } })).code).toBe(2);
+    }
+    expect((await run(['eval', 'x*y', '--points', 'p.csv'], { files: { 'p.csv': '' } })).stderr).toMatch(/there are no points: the input is empty/);
+    expect(await read('x,y\n')).toEqual(['throws: t: there are no points: the CSV header is not followed by any row']);
+    // A header and only bad points: they are points (each gets its error line).
+    expect((await run(['eval', 'x*y', '--points', '-'], { stdin: 'x,y\n1\n' })).code).toBe(1);
+  });
+});
+
+describe('csvRecordBoundary agrees with PointParser', () => {
+  it('cuts at the last line break between records as the parser reads them, on random quote-heavy CSV', () => {
+    let seed = 12345;
+    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const pieces = ['1', '1', ',', '"', '"', '""', '\n', '\r\n', 'a', ' '];
+    const options = { names: ['x', 'y'], needed: [true, true], label: 't', blockSize: 64 }; // more than the points of a body
+    const points = (p: PointParser) => Array.from({ length: p.block.count }, (_, i) => `${p.block.lines[i]}:${p.block.errors[i] ?? `${p.block.columns[0]![i]},${p.block.columns[1]![i]}`}`);
+    for (let n = 0; n < 400; n++) {
+      let body = '';
+      for (let k = Math.floor(random() * 40); k > 0; k--) body += pieces[Math.floor(random() * pieces.length)];
+      const header = new PointParser(options);
+      header.feed('x,y\n');
+      const state = header.state()!;
+      // The parser's own answer: the last line break after which no record is open.
+      let best = 0;
+      for (let nl = body.indexOf('\n'); nl >= 0; nl = body.indexOf('\n', nl + 1)) {
+        const p = new PointParser(options, state);
+        p.feed(body.slice(0, nl + 1));
+        if (p.state()) best = nl + 1;
+      }
+      const cut = csvRecordBoundary(body);
+      expect(cut, JSON.stringify(body)).toBe(best);
+      // Read in two runs (as two threads would), the points are those of one run.
+      const whole = new PointParser(options, state);
+      whole.nextLine = 2;
+      whole.last(body.slice(whole.feed(body)));
+      whole.finish();
+      const first = new PointParser(options, state);
+      first.nextLine = 2;
+      first.feed(body.slice(0, cut));
+      const second = new PointParser(options, first.state());
+      second.nextLine = first.nextLine;
+      const rest = body.slice(cut);
+      second.last(rest.slice(second.feed(rest)));
+      second.finish();
+      expect([...points(first), ...points(second)], JSON.stringify(body)).toEqual(points(whole));
+    }
+  });
+});
+
+describe('the "at" of a CSV point is the number, written as one point writes it', () => {
+  it('1e400 is Infinity, 1.0 is 1, 1E5 is 100000, -0 and -0.0 are 0, 0.10 is 0.1, 1e-400 is 0', async () => {
+    const t = await run(['eval', 'x*y', '--points', '-'], { stdin: 'x,y\n1e400,1\n1.0,1E5\n0.10,-0.0\n1e-400,-0\n2.5,0.000001\n' });
+    const ats = lines(t.stdout).map((l) => l.at);
+    expect(ats).toEqual([{ x: 'Infinity', y: 1 }, { x: 1, y: 100000 }, { x: 0.1, y: 0 }, { x: 0, y: 0 }, { x: 2.5, y: 0.000001 }]);
+    // The raw text too (JSON.parse would read a bare 1e400 or 1.0 as a number): exactly String(v) for each.
+    expect(t.stdout).toContain('"at":{"x":"Infinity","y":1}');
+    expect(t.stdout).toContain('"at":{"x":1,"y":100000}');
+    expect(t.stdout).toContain('"at":{"x":2.5,"y":0.000001}');
   });
 });

@@ -4,7 +4,7 @@
 // (powers of two, whose rounding interval is lopsided; powers of ten; ties; the layout thresholds 1e-7 and 1e21).
 import { describe, expect, it } from 'vitest';
 import { CHUNK, LineBytes } from '../src/cli/render/line-bytes.js';
-import { writeNumber } from '../src/cli/render/number-bytes.js';
+import { isNumberString, writeNumber } from '../src/cli/render/number-bytes.js';
 
 const buf = new Uint8Array(64);
 const decoder = new TextDecoder();
@@ -153,5 +153,36 @@ describe('LineBytes', () => {
     const chunks = out.finish();
     expect(chunks[0]!.buffer.byteLength).toBe(CHUNK);
     expect(chunks.reduce((n, c) => n + c.length, 0)).toBe(Array.from({ length: 10000 }, (_, i) => String(i + 0.25)).join('').length);
+  });
+});
+
+describe('isNumberString: the text is exactly String(Number(text))', () => {
+  it('accepts canonical decimals and rejects the rest (hand-listed)', () => {
+    for (const t of ['0', '1', '-1', '1.5', '-0.25', '120', '0.000001', '-0.000123', '123456789012345', '0.123456789012345', '100000000000000000000', '1.5e0'.slice(0, 3)]) {
+      expect(isNumberString(t), t).toBe(true);
+    }
+    for (const t of ['', '-', '-0', '0.0', '1.0', '01', '00', '+1', '.5', '1.', '1e5', '1E5', '0.0000001', '1234567890123456', '0.1000000000000000055511151231257827', '1000000000000000000000', 'NaN', 'Infinity', '1,5', ' 1']) {
+      expect(isNumberString(t), t).toBe(false);
+    }
+  });
+
+  it('never says yes where String(Number(text)) differs (random decimals of every shape)', () => {
+    let s = 12345;
+    const rand = (k: number) => ((s = (s * 1103515245 + 12345) >>> 0) % k);
+    let yes = 0;
+    for (let n = 0; n < 200000; n++) {
+      const intLen = rand(4) === 0 ? 0 : rand(23);
+      const fracLen = rand(3) === 0 ? 0 : rand(20);
+      let t = rand(2) ? '-' : '';
+      t += intLen === 0 ? '0' : Array.from({ length: intLen }, (_, j) => (j === 0 ? 1 + rand(9) : rand(10))).join('');
+      if (fracLen > 0) t += '.' + Array.from({ length: fracLen }, () => (rand(3) === 0 ? 0 : rand(10))).join('');
+      const canonical = String(Number(t)) === t;
+      const said = isNumberString(t);
+      if (said) yes++;
+      // Sound: never claims a text is canonical when it is not. (It may say no to a canonical text of 16-17 digits.)
+      if (said) expect(canonical, t).toBe(true);
+      else if (canonical) expect(t.replace(/^-|\.|^0\.0*/g, '').length, t).toBeGreaterThan(15);
+    }
+    expect(yes).toBeGreaterThan(20000);
   });
 });

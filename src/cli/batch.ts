@@ -135,7 +135,7 @@ export function runJob(plan: BatchPlan, parser: PointParser, format: OutputForma
 /**
  * One line per point of the block, shaped by `shape`, written to `out`: `fill(i, row)` writes point i's numbers
  * into `row` (one per slot); a bad point gets an error line (NDJSON) or an empty row (CSV) in its place.
- * `echo[k]`, when not -1, is the input whose text (as read, where it is a valid JSON number) slot k writes:
+ * `echo[k]`, when not -1, is the input whose text (as read, where it is exactly String(v)) slot k writes:
  * formatting numbers is the costly part, so the point's own coordinates are copied, not reformatted.
  */
 export function shapeLines(shape: RecordShape, block: Block, format: OutputFormat, out: LineBytes, fill: (i: number, row: Float64Array) => void, echo?: readonly number[]): LineStats {

@@ -7,7 +7,7 @@
 // library) everything runs on one thread.
 import { availableParallelism } from 'node:os';
 import type { Tally } from './batch.js';
-import type { ParserState } from './points.js';
+import { csvRecordBoundary, type ParserState } from './points.js';
 
 /** What a worker needs to rebuild the command's plan: the command, the formula's text and its options. */
 export interface PlanSpec {
@@ -182,18 +182,7 @@ export class Pool {
  * after the last line break outside a quoted field (a quoted field may hold line breaks). 0 when there is none.
  */
 export function recordBoundary(text: string, csv: boolean): number {
-  const last = text.lastIndexOf('\n');
-  if (last < 0) return 0;
-  if (!csv) return last + 1;
-  let q = text.indexOf('"');
-  if (q < 0) return last + 1;
-  let cut = 0;
-  let open = false;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
-    for (; q >= 0 && q < nl; q = text.indexOf('"', q + 1)) open = !open;
-    if (!open) cut = nl + 1;
-  }
-  return cut;
+  return csv ? csvRecordBoundary(text) : text.lastIndexOf('\n') + 1;
 }
 
 /** How many line breaks `text` has. */

@@ -2,6 +2,7 @@
 // chunk by chunk into fixed-size blocks of columns (one Float64Array per variable), so memory does not grow
 // with the number of points. A bad point is recorded with its line number and reading goes on.
 import { AdiffError } from '../diagnostics.js';
+import { isNumberString } from './render/number-bytes.js';
 
 export type InputFormat = 'csv' | 'ndjson';
 
@@ -12,11 +13,10 @@ export interface Block {
   /** 1-based line of each point in the input (the first line of a quoted multi-line CSV record). */
   lines: Int32Array;
   errors: (string | undefined)[];
-  /** CSV only: each variable's field as written, where it is already a valid JSON number (else undefined). */
+  /** CSV only: each variable's field as written, where it is exactly the number's own text, String(v) (else undefined). */
   texts?: (string | undefined)[][];
 }
 
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 export interface PointReaderOptions {
   /** The variables to read, in the formula's input order. */
@@ -55,36 +55,104 @@ export function parseNumber(text: string): number | undefined {
   return SPECIAL.get(t.toLowerCase());
 }
 
-/** Splits one CSV record into fields, with RFC 4180 quoting ("a ""b""" → a "b"). */
+// CSV quoting, as RFC 4180 and Python's csv module (its defaults) read it:
+// - a field is quoted only when its first character is `"` (no space before it); a `"` anywhere else in an
+//   unquoted field is a literal character (`5" screen` is the text 5" screen, and opens nothing);
+// - inside a quoted field, commas and line breaks are literal, `""` is one literal quote, and a lone `"` closes it;
+// - text after the closing quote, up to the next comma, is appended to the field literally (`"1"5` is 15, `"a"b"`
+//   is ab"), as Python's csv does by default: an oddity in a column the formula ignores then costs nothing, and in a
+//   variable's column the field is still read as a number or rejected for that point alone.
+// splitCsv and quoteOpenAfter (which carries the state from line to line, see PointParser.line) follow these
+// same rules, and csvRecordBoundary (where a run of lines can be cut for another thread) uses quoteOpenAfter.
+
+/** Splits one CSV record into fields, with RFC 4180 quoting ("a ""b""" → a "b"; see the rules above). */
 export function splitCsv(record: string): string[] {
   if (!record.includes('"')) return record.split(',');
   const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < record.length; i++) {
-    const ch = record[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (record[i + 1] === '"') {
+  const n = record.length;
+  let i = 0;
+  for (;;) {
+    let field = '';
+    if (record.charCodeAt(i) === 34) {
+      // A quoted field: up to the lone quote that closes it (or, for a record cut short, the end).
+      let from = i + 1;
+      for (;;) {
+        const q = record.indexOf('"', from);
+        if (q < 0) {
+          field += record.slice(from);
+          i = n;
+          break;
+        }
+        field += record.slice(from, q);
+        if (record.charCodeAt(q + 1) === 34) {
           field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else field += ch;
+          from = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+    }
+    const comma = record.indexOf(',', i);
+    fields.push(field + record.slice(i, comma < 0 ? n : comma));
+    if (comma < 0) return fields;
+    i = comma + 1;
   }
-  fields.push(field);
-  return fields;
 }
 
-/** Whether a CSV record so far has an unclosed quote (the record goes on past a line break). */
-function openQuote(text: string): boolean {
-  let n = 0;
-  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
-  return n % 2 === 1;
+/**
+ * Whether a CSV record is inside a quoted field at the end of `line`, given whether it was at its start (`open`:
+ * the line continues a quoted field past a line break). Only this line is scanned, and only its quotes are looked
+ * at: outside a quoted field, a quote opens one where a field starts (at the start of the line or after a comma);
+ * inside, `""` is a quote and a lone `"` closes it. So a record of many lines is read in linear time.
+ */
+export function quoteOpenAfter(line: string, open: boolean): boolean {
+  for (let q = line.indexOf('"'); q >= 0; q = line.indexOf('"', q + 1)) {
+    if (open) {
+      if (line.charCodeAt(q + 1) === 34) q++; // "" inside quotes
+      else open = false; // the closing quote: what follows, up to the next comma, is literal
+    } else if (q === 0 || line.charCodeAt(q - 1) === 44) open = true; // a field that starts with a quote
+  }
+  return open;
+}
+
+/**
+ * How long (in characters, line breaks included) a CSV record may run on inside a quoted field before it is taken
+ * for an unclosed quote: it then becomes an error for its point, and reading goes on at the next line. Real points
+ * are short, so this only bounds how much one stray quote can swallow (Python's csv stops a field at 131072).
+ */
+export const MAX_OPEN_RECORD = 1 << 20;
+
+/**
+ * Where to cut CSV text (which starts at a record) so that the part before the cut is whole records, read exactly
+ * as PointParser reads them: after the last line break outside a quoted field, or after the line where a record
+ * passed MAX_OPEN_RECORD. 0 when there is none.
+ */
+export function csvRecordBoundary(text: string): number {
+  const last = text.lastIndexOf('\n');
+  if (last < 0) return 0;
+  let q = text.indexOf('"');
+  if (q < 0) return last + 1;
+  let cut = 0;
+  let open = false;
+  let size = 0; // of the open record, counted as PointParser does (lines without CR LF, joined by LF)
+  // quoteOpenAfter's loop over the whole text (no line is copied): the next quote is found once, not once a line.
+  for (let start = 0, nl = text.indexOf('\n'); nl >= 0; start = nl + 1, nl = text.indexOf('\n', start)) {
+    const wasOpen = open;
+    for (; q >= 0 && q < nl; q = text.indexOf('"', q + 1)) {
+      if (open) {
+        if (text.charCodeAt(q + 1) === 34) q++;
+        else open = false;
+      } else if (q === start || text.charCodeAt(q - 1) === 44) open = true;
+    }
+    if (open) {
+      const length = nl - start - (nl > start && text.charCodeAt(nl - 1) === 13 ? 1 : 0);
+      size = wasOpen ? size + 1 + length : length;
+      if (size > MAX_OPEN_RECORD) open = false; // the record ends here, as an error point (PointParser.overflow)
+    }
+    if (!open) cut = nl + 1;
+  }
+  return cut;
 }
 
 /** What a parser must know to read CSV records after the header: which field holds each variable, and how many fields a record has. */
@@ -109,8 +177,15 @@ export class PointParser {
   format: InputFormat | undefined;
   /** Whether any non-blank line has been seen (an input with none is an error). */
   sawAnything = false;
+  /** How many points (good or bad) this parser has produced. */
+  points = 0;
   private csv: CsvLayout | undefined;
-  private pending: { text: string; line: number } | undefined; // a CSV record with an open quote
+  // A CSV record inside a quoted field at the end of its last line so far: its lines (joined once, when it ends),
+  // its first line's number, and its length so far (line breaks included).
+  private pending: { lines: string[]; line: number; size: number } | undefined;
+  // Whether this parser reads the whole input: not started from another's state, nor handing its state to others
+  // (parallel.ts). Only then can it tell, at the end, that the input had no point.
+  private alone = true;
   private readonly size: number;
   private readonly n: number;
   private readonly defaultOf: (number | undefined)[];
@@ -135,7 +210,10 @@ export class PointParser {
     this.defaultOf = names.map((name) => options.defaults?.get(name));
     this.format = state?.format ?? options.format;
     this.csv = state?.csv;
-    if (state) this.sawAnything = true;
+    if (state) {
+      this.sawAnything = true;
+      this.alone = false;
+    }
   }
 
   full(): boolean {
@@ -165,18 +243,25 @@ export class PointParser {
   /** Between records, with what it has learnt from the input so far (format, CSV header), or undefined. */
   state(): ParserState | undefined {
     if (this.pending || this.format === undefined || (this.format === 'csv' && this.csv === undefined)) return undefined;
+    this.alone = false; // the rest of the input may be read by other parsers
     return { format: this.format, csv: this.csv };
   }
 
   /** One line of the input (without its line break). */
   line(text: string, line: number): void {
-    if (this.pending) {
-      const pending = this.pending;
-      pending.text += '\n' + text;
-      if (openQuote(pending.text)) return;
+    const pending = this.pending;
+    if (pending) {
+      // Inside a quoted field: only the new line is scanned, and the record's lines are joined once, at its end.
+      pending.lines.push(text);
+      pending.size += 1 + text.length;
+      if (quoteOpenAfter(text, true)) {
+        if (pending.size > MAX_OPEN_RECORD) this.overflow(line);
+        return;
+      }
       this.pending = undefined;
-      if (this.csv === undefined) this.header(pending.text, pending.line);
-      else this.csvRecord(pending.text, pending.line);
+      const record = pending.lines.join('\n');
+      if (this.csv === undefined) this.header(record, pending.line);
+      else this.csvRecord(record, pending.line);
       return;
     }
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return; // blank lines are not points
@@ -185,18 +270,44 @@ export class PointParser {
       this.format ??= text.trimStart().startsWith('{') ? 'ndjson' : 'csv';
     }
     if (this.format === 'ndjson') this.ndjsonRecord(text, line);
-    else if (text.indexOf('"') >= 0 && openQuote(text)) this.pending = { text, line };
-    else if (this.csv === undefined) this.header(text, line);
+    else if (text.indexOf('"') >= 0 && quoteOpenAfter(text, false)) {
+      this.pending = { lines: [text], line, size: text.length };
+      if (text.length > MAX_OPEN_RECORD) this.overflow(line);
+    } else if (this.csv === undefined) this.header(text, line);
     else this.csvRecord(text, line);
   }
 
-  /** The end of the input: a record left open by a quote becomes an error point. */
+  /**
+   * A record still inside a quoted field after MAX_OPEN_RECORD characters (at line `last`): an error for its point,
+   * most likely an unclosed quote; reading goes on at the next line (csvRecordBoundary cuts there too).
+   */
+  private overflow(last: number): void {
+    const { line } = this.pending!;
+    this.pending = undefined;
+    const where = last === line ? `line ${line} is` : `lines ${line}-${last} are`;
+    const why = `a quoted field runs on for more than ${MAX_OPEN_RECORD} characters (an unclosed quote?): ${where} taken as one record`;
+    if (this.csv === undefined) this.fail(`the header (line ${line}): ${why}`, 'a field that starts with " ends at the next lone "; "" inside it is a quote');
+    this.point(line, `${why}, and reading goes on at line ${last + 1}`);
+  }
+
+  /**
+   * The end of the input: a record left open by a quote becomes an error point. Throws AdiffError when the input
+   * had no point at all (nothing but blank lines, or a CSV header alone), when this parser has read all of it.
+   */
   finish(): void {
     const pending = this.pending;
-    if (!pending) return;
-    this.pending = undefined;
-    if (this.csv === undefined) this.fail(`the header (line ${pending.line}) has an unclosed quote`);
-    this.point(pending.line, 'unclosed quote: the record runs to the end of the input');
+    if (pending) {
+      this.pending = undefined;
+      if (this.csv === undefined) this.fail(`the header (line ${pending.line}) has an unclosed quote`, 'a field that starts with " ends at the next lone "; "" inside it is a quote');
+      this.point(pending.line, 'unclosed quote: the record runs to the end of the input');
+    }
+    if (this.alone && this.points === 0) this.failNoPoints();
+  }
+
+  /** The error for an input without any point: empty (or blank lines only), or a CSV header alone. */
+  failNoPoints(): never {
+    if (this.format === 'csv' && this.csv !== undefined) this.fail('there are no points: the CSV header is not followed by any row', 'after the header row, give one point per line');
+    this.fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
   }
 
   fail(message: string, hint?: string): never {
@@ -206,6 +317,7 @@ export class PointParser {
   private point(line: number, error?: string): number {
     const block = this.block;
     const i = block.count++;
+    this.points++;
     block.lines[i] = line;
     block.errors[i] = error;
     return i;
@@ -273,7 +385,7 @@ export class PointParser {
       }
       const field = fields ? fields[at]! : text.slice(starts[at]!, ends[at]!);
       const v = parseNumber(field);
-      texts[k]![i] = v !== undefined && JSON_NUMBER.test(field) ? field : undefined;
+      texts[k]![i] = v !== undefined && isNumberString(field) ? field : undefined;
       if (v === undefined) {
         if (!needed[k]) {
           block.columns[k]![i] = NaN;
@@ -407,7 +519,7 @@ export function eachLine(text: string, firstLine: number, each: (line: string, l
 
 /**
  * Reads points block by block. Throws AdiffError (before any point) when the input as a whole is unusable:
- * empty, or a CSV header without a column for a needed variable.
+ * without any point (empty, blank lines, a CSV header alone), or a CSV header without a column for a needed variable.
  */
 export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: PointReaderOptions): AsyncGenerator<Block> {
   const parser = new PointParser(options);
@@ -435,7 +547,6 @@ export async function* readPoints(chunks: AsyncIterable<Uint8Array>, options: Po
     yield block;
     block.count = 0;
   }
-  parser.finish();
-  if (!parser.sawAnything) parser.fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
+  parser.finish(); // throws when there was no point
   if (block.count > 0) yield block;
 }

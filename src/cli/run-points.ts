@@ -279,11 +279,12 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
         parser.last(rest);
         if (parser.full()) await emitBlock();
         parser.finish();
-        if (!parser.sawAnything) parser.fail('there are no points: the input is empty', 'give a CSV file with a header row, or NDJSON objects, one per line');
         if (block.count > 0) await emitBlock();
       }
     }
     await written; // every job's lines (after Ctrl-C too: the lines finished so far)
+    // With threads no single parser saw the whole input: a header with no point after it is found here.
+    if (pool && done === 0 && !sink.closed && !interrupted) parser.failNoPoints();
   } catch (e) {
     if (e !== INTERRUPTED) throw e;
     await written.catch(() => {}); // Ctrl-C while reading: the lines of the runs already handed out

@@ -283,3 +283,42 @@ function shortest(buf: Uint8Array, p: number, v: number): number {
   }
   return end;
 }
+
+/**
+ * Whether `text` is exactly what `String(Number(text))` gives, for a plain decimal (no exponent): then the text can
+ * be written as the number's text without converting it. True for at most 15 significant digits without
+ * superfluous zeros, in the range JavaScript writes without an exponent ("1.5", "-0.25", "120", "0.000001"); false
+ * for "-0", "1.0", "01", "1e5", "0.0000001", and for 16 or more significant digits (these may not be the shortest).
+ * (With at most 15 significant digits, a decimal is the only one that short in its number's rounding interval, so
+ * it is the shortest, which is what String writes.)
+ */
+export function isNumberString(text: string): boolean {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const first = text.charCodeAt(i);
+  let intDigits = 0;
+  if (first === 48) {
+    i++; // a zero integer part
+  } else if (first >= 49 && first <= 57) {
+    while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) {
+      i++;
+      intDigits++;
+    }
+  } else return false;
+  if (i === n) {
+    if (intDigits === 0) return text.length === 1; // "0" (not "-0")
+    let trailing = 0;
+    while (text.charCodeAt(n - 1 - trailing) === 48) trailing++;
+    return intDigits <= 21 && intDigits - trailing <= 15;
+  }
+  if (text.charCodeAt(i) !== 46 || i + 1 === n || text.charCodeAt(n - 1) === 48) return false; // '.', a digit, no trailing 0
+  let leadingZeros = 0;
+  for (let j = i + 1; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 48 || c > 57) return false;
+    if (c === 48 && intDigits === 0 && leadingZeros === j - i - 1) leadingZeros++;
+  }
+  const fracDigits = n - i - 1;
+  if (intDigits === 0) return leadingZeros <= 5 && fracDigits - leadingZeros <= 15; // down to 0.000001
+  return intDigits + fracDigits <= 15;
+}
