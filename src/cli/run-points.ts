@@ -227,12 +227,21 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
 
   const decoder = new TextDecoder('utf-8'); // drops a BOM; invalid bytes become U+FFFD and that point fails
   let rest = '';
+  const pending: string[] = [];
   // With threads, the first line of the next run handed out (the parser's own count moves with the runs it parses).
   let jobLine = 1;
   try {
     if (format === 'csv') await sink.write(plan.csvHeader.map(csvField).join(',') + '\n');
     for await (const chunk of counted) {
-      let text = rest + decoder.decode(chunk, { stream: true });
+      const piece = decoder.decode(chunk, { stream: true });
+      // A chunk without a line break only lengthens the unfinished line: kept aside and joined once a line break
+      // comes, so that a very long line is not copied and rescanned at every chunk (quadratic time).
+      if (piece.indexOf('\n') < 0) {
+        pending.push(piece);
+        continue;
+      }
+      let text = rest + pending.join('') + piece;
+      pending.length = 0;
       if (pool) {
         const cut = recordBoundary(text, parser.format === 'csv');
         if (cut > 0) {
@@ -272,7 +281,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
       if (sink.closed || interrupted) break;
     }
     if (!sink.closed && !interrupted) {
-      rest += decoder.decode();
+      rest += pending.join('') + decoder.decode();
       if (pool) {
         if (rest !== '') submit(rest, jobLine, true);
       } else {
