@@ -155,12 +155,9 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
 
   const keyed = (values: ArrayLike<number>, names = inputs) => Object.fromEntries(names.map((name, k) => [name, values[k]!]));
   const point = (at: string, p: unknown, space = ofInputs) => vector(at, p, 'point', space);
-  const direction = (at: string, d: unknown, space: Space) => {
-    const v = vector(at, d, 'direction', space, true);
-    v.forEach((x, k) => Number.isNaN(x) && !space.needed[k] && (v[k] = 0));
-    return v;
-  };
-  const cotangent = (at: string, c: unknown) => vector(at, c, 'cotangent', ofOutputs, true);
+  // A direction or cotangent by name: the names left out are 0, as with --dir and --cotangent.
+  const direction = (at: string, d: unknown, space: Space) => vector(at, d, 'direction', space, true, 0);
+  const cotangent = (at: string, c: unknown) => vector(at, c, 'cotangent', ofOutputs, true, 0);
 
   // Per-point scratch for the batch forms, made once: batches allocate nothing per point.
   const x = new Float64Array(n);
@@ -457,10 +454,11 @@ interface Space {
 
 /**
  * A point, direction or cotangent as a Float64Array in the order of `space.names`: from an array of exactly that
- * length, or from a record naming every needed entry (others are NaN). `strict`: a record naming something that is
- * not in the space is an error (a point may carry other names, as `--at` may).
+ * length, or from a record naming every needed entry (others are NaN), or, when `missing` is given, any entries
+ * (the others are `missing`). `strict`: a record naming something that is not in the space is an error (a point
+ * may carry other names, as `--at` may).
  */
-function vector(at: string, value: unknown, what: string, space: Space, strict = false): Float64Array {
+function vector(at: string, value: unknown, what: string, space: Space, strict = false, missing?: number): Float64Array {
   const { names } = space;
   const n = names.length;
   const x = new Float64Array(n).fill(NaN);
@@ -483,7 +481,8 @@ function vector(at: string, value: unknown, what: string, space: Space, strict =
       const v = record[name];
       if (typeof v !== 'number') usage(`${at}: ${valueOf(k)} is not a number: ${show(v)}`);
       x[k] = v as number;
-    } else if (space.needed[k]) usage(`${at}: the ${what} has no value for '${name}'`);
+    } else if (missing !== undefined) x[k] = missing;
+    else if (space.needed[k]) usage(`${at}: the ${what} has no value for '${name}'`);
   });
   return x;
 }
