@@ -176,3 +176,26 @@ describe('non-finite inputs and results through the CLI', () => {
     expect((await run(['eval', 'x', '--at', 'x=nan', '--strict'])).code).toBe(3);
   });
 });
+
+describe('symbolic and higher-order derivatives keep the NaN a formula computes', () => {
+  it('diff of x*(0/0) is NaN (0/0), and diff of x + (0/0)*x^2 is 2x·NaN + 1, not 1', async () => {
+    // d/dx x·c = c for the constant c = 0/0; d/dx (x + c·x²) = 1 + 2cx
+    // the printed derivative, read back by eval, is NaN at any x
+    for (const text of ['x*(0/0)', 'x + (0/0)*x^2']) {
+      const d = json(await run(['diff', text, '--json'])) as { derivative: string };
+      expect(json(await run(['eval', d.derivative, '--at', 'x=2', '--json']))).toMatchObject({ value: 'NaN' });
+    }
+  });
+
+  it('the Hessian of x²·(0/0) is NaN (2·NaN), in --at and --points alike', async () => {
+    const t = await run(['hessian', 'x^2*(0/0)', '--at', 'x=1', '--json']);
+    expect(json(t)).toMatchObject({ hessian: { x: { x: 'NaN' } } });
+    const p = await run(['hessian', 'x^2*(0/0)', '--points', '-'], { stdin: 'x\n1\n' });
+    expect(JSON.parse(p.stdout)).toMatchObject({ hessian: { x: { x: 'NaN' } } });
+  });
+
+  it('eval --order gives the plain value at 0/y with y = 0 (NaN), not a folded 0', async () => {
+    const t = await run(['eval', 'x + 0/y', '--at', 'x=1,y=0', '--order', '1', '--wrt', 'x', '--json']);
+    expect(json(t)).toMatchObject({ derivatives: ['NaN', 1] });
+  });
+});

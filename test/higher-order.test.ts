@@ -326,6 +326,33 @@ describe('derivatives of any order (Taylor mode)', () => {
     closeAll(along('max(x, 2*x)', [1], 3), [2, 2, 0, 0]);
   });
 
+  test('values at points where 0/y, 0·∞ or 0·NaN occur are the interpreter\'s (NaN), not a folded 0', () => {
+    // f = x + 0/y at y = 0: f = NaN, and along x, f' = 1 as the first-order sweeps give it
+    closeAll(along('x + 0/y', [1, 0], 1).slice(1), [1]);
+    expect(along('x + 0/y', [1, 0], 1)[0]).toBeNaN();
+    // x·NaN: value and first derivative NaN
+    const d = along('x*(0/0)', [1], 1);
+    expect(d[0]).toBeNaN();
+    expect(d[1]).toBeNaN();
+    // exp(710)·0 = ∞·0 = NaN; the derivative along x is 0 (the zero-skip convention of the sweeps)
+    const e = along('exp(x)*0', [710], 1);
+    expect(e[0]).toBeNaN();
+    expect(e[1]).toBe(0);
+  });
+
+  test('x^r at 0 for non-integer r > 0: derivatives below order r are 0, the first above is NaN', () => {
+    // d²/dx² x^2.5 = 3.75·x^0.5 = 0 at 0; the third derivative 1.875·x^(-0.5) is unbounded
+    const d = along('x^2.5', [0], 3);
+    closeAll(d.slice(0, 3), [0, 0, 0]);
+    expect(d[3]).toBeNaN();
+    // (x^2)^1.25 = |x|^2.5: the same
+    closeAll(along('(x^2)^1.25', [0], 2), [0, 0, 0]);
+    // x^0.5: f' = +∞ (first-order rule), f'' has no value
+    const s = along('x^0.5', [0], 2);
+    expect(s[1]).toBe(Infinity);
+    expect(s[2]).toBeNaN();
+  });
+
   test('agrees with nested derivative graphs for mixed programs up to order 6', () => {
     const programs = ['sin(x*y) + exp(x)/y', 'a = x^2 + y; b = ln(a); b*sqrt(a) - atan(x)', 'hypot(x, y)^3 * cosh(x - y)', 'x^y - y^x'];
     for (const p of programs) {
@@ -372,6 +399,16 @@ describe('the simplifying builder moves signs only where IEEE arithmetic gives t
       ['-x/y', (a, b) => -a / b],
       ['x/-y', (a, b) => a / -b],
       ['x + -2', (a) => a + -2],
+      // identities that hold only for finite numbers are not applied to the user's own nodes
+      ['0/y + x', (a, b) => 0 / b + a],
+      ['x*0 + y', (a, b) => a * 0 + b],
+      ['x*(0/0)', (a) => a * NaN],
+      ['x - x', (a) => a - a],
+      ['0 - x', (a) => 0 - a],
+      ['x + 0', (a) => a + 0],
+      ['x*x', (a) => a * a],
+      ['2*(3*x)', (a) => 2 * (3 * a)],
+      ['(x^2)^3', (a) => (a ** 2) ** 3],
     ];
     for (const [text, plain] of forms) {
       const l = load(text);

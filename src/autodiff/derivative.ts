@@ -32,12 +32,16 @@ export function copyInto(graph: Graph, outputs: readonly NodeId[]): { builder: G
     map[id] = builder.input(graph.inputNames[k]!, graph.nodes[id]!.span);
   });
   const mask = reaching(graph.nodes, outputs);
+  // The copy keeps every value the interpreter computes (0/y stays 0/y: it is NaN at y = 0); only the nodes
+  // the derivative sweep adds afterwards are simplified freely.
+  builder.exact = true;
   for (let i = 0; i < graph.nodes.length; i++) {
     if (!mask[i] || map[i] !== undefined) continue;
     const n = graph.nodes[i]!;
     if (n.kind === 'const') map[i] = builder.constant(n.value, { symbol: n.symbol });
     else if (n.kind === 'op') map[i] = builder.apply(n.op, n.args.map((a) => map[a]!), n.param, n.span);
   }
+  builder.exact = false;
   return { builder, map };
 }
 

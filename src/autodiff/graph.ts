@@ -35,6 +35,13 @@ export class GraphBuilder {
   private readonly index = new Map<string, NodeId>();
   private readonly opIndex = new Map<PrimName, Map<number, NodeId>>();
 
+  /**
+   * While true, only identities that give the very same IEEE number for every argument apply (x*1, x-0, --x,
+   * finite constant folding, sign moves): no 0*x = 0, 0/x = 0 or x-x = 0, which fail at infinities, NaN or a
+   * zero divisor. Copies of the user's graph are built this way, so their values are the interpreter's.
+   */
+  exact = false;
+
   constructor(private readonly simplify = false) {}
 
   private intern(key: string, make: () => GraphNode): NodeId {
@@ -98,8 +105,9 @@ export class GraphBuilder {
     const [ca, cb] = c;
     switch (op) {
       case 'add':
-        if (ca === 0) return b;
-        if (cb === 0) return a;
+        // x + 0 is +0 at x = -0, so only x + (-0) is exact.
+        if (ca === 0 && (!this.exact || Object.is(ca, -0))) return b;
+        if (cb === 0 && (!this.exact || Object.is(cb, -0))) return a;
         if (a === b) return this.apply('mul', [this.constant(2), a!]);
         // Signs move out of the way where IEEE arithmetic gives the very same number: a + (-b) = a - b,
         // (-a) + b = b - a, a - (-b) = a + b, a*(-b) = -(a*b), (-a)/b = -(a/b).
@@ -110,23 +118,28 @@ export class GraphBuilder {
         break;
       case 'sub':
         if (cb === 0) return a;
+        if (this.exact) {
+          if (this.negated(b!) !== undefined) return this.apply('add', [a!, this.negated(b!)!]);
+          if (cb !== undefined && cb < 0) return this.apply('add', [a!, this.constant(-cb)]);
+          break;
+        }
         if (ca === 0) return this.apply('neg', [b!]);
         if (a === b) return this.constant(0);
         if (this.negated(b!) !== undefined) return this.apply('add', [a!, this.negated(b!)!]);
         if (cb !== undefined && cb < 0) return this.apply('add', [a!, this.constant(-cb)]);
         break;
       case 'mul':
-        if (ca === 0 || cb === 0) return this.constant(0);
+        if ((ca === 0 || cb === 0) && !this.exact) return this.constant(0);
         if (ca === 1) return b;
         if (cb === 1) return a;
         if (ca === -1) return this.apply('neg', [b!]);
         if (cb === -1) return this.apply('neg', [a!]);
-        if (a === b) return this.apply('powc', [a!], 2);
+        if (a === b && !this.exact) return this.apply('powc', [a!], 2);
         if (this.negated(a!) !== undefined) return this.apply('neg', [this.apply('mul', [this.negated(a!)!, b!])]);
         if (this.negated(b!) !== undefined) return this.apply('neg', [this.apply('mul', [a!, this.negated(b!)!])]);
         if (ca !== undefined && ca < 0) return this.apply('neg', [this.apply('mul', [this.constant(-ca), b!])]);
         if (cb !== undefined && cb < 0) return this.apply('neg', [this.apply('mul', [a!, this.constant(-cb)])]);
-        {
+        if (!this.exact) {
           // c1*(c2*x) = (c1*c2)*x: constant factors meet (up to one rounding of c1*c2, exact for powers of 2).
           const [k, other] = ca !== undefined ? [ca, b!] : cb !== undefined ? [cb, a!] : [undefined, undefined];
           const inner = other === undefined ? undefined : this.nodes[other]!;
@@ -138,7 +151,7 @@ export class GraphBuilder {
         }
         break;
       case 'div':
-        if (ca === 0) return this.constant(0);
+        if (ca === 0 && !this.exact) return this.constant(0);
         if (cb === 1) return a;
         if (cb === -1) return this.apply('neg', [a!]);
         if (this.negated(a!) !== undefined) return this.apply('neg', [this.apply('div', [this.negated(a!)!, b!])]);
@@ -155,6 +168,7 @@ export class GraphBuilder {
         if (param === 1) return a;
         if (param === 0) return this.constant(1);
         const inner = this.nodes[a!]!;
+        if (this.exact) break;
         if (inner.kind === 'op' && inner.op === 'powc' && Number.isInteger(inner.param) && Number.isInteger(param)) {
           return this.apply('powc', inner.args, inner.param * param);
         }

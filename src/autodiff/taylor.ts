@@ -30,7 +30,8 @@
 // so an unused infinite partial never poisons a derivative (and x^y with y fixed works at x < 0).
 // At a_0 = 0, a^r with a non-negative integer r is computed exactly by factoring out the leading power of t
 // (a = t^m·b with b_0 ≠ 0, a^r = t^(mr)·b^r); for other r the first derivative follows the first-order rule and
-// higher ones are NaN unless the argument is constant along x (x^(1/2) has no Taylor series at 0).
+// higher ones are 0 below the order v·r (a = t^v·b, r > 0) and NaN from there on, unless the argument is constant
+// along x (x^(1/2) has no Taylor series at 0).
 import type { Graph, NodeId } from './graph.js';
 import { copyInto } from './derivative.js';
 import { PRIMS, type PrimName } from './primitives.js';
@@ -119,11 +120,13 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
       }
       return d[jj]!;
     }
-    // No Taylor series at a_0 = 0 (x^(1/2), x^-1): the first derivative as the first-order rule gives it,
-    // higher ones NaN, unless the argument does not move along x.
-    let moves = false;
-    for (let j = 1; j <= k; j++) if (at(a, j) !== 0) moves = true;
-    if (!moves) return 0;
+    // No Taylor series at a_0 = 0 (x^(1/2), x^-1): a = t^v·b gives a^r = t^(vr)·b^r (one-sided), whose
+    // coefficients below t^(vr) are 0 for r > 0 (x^2.5 has f'' = 0 at 0); from there on the first derivative is
+    // what the first-order rule gives and higher ones are NaN, unless the argument does not move along x.
+    let v = 0;
+    for (let j = 1; j <= k; j++) if (at(a, j) !== 0) { v = j; break; }
+    if (v === 0) return 0;
+    if (r > 0 && k < v * r) return 0;
     return k === 1 ? m(r * Math.pow(a0, r - 1), at(a, 1)) : NaN;
   };
 
