@@ -23,6 +23,7 @@ export type DiagnosticKind =
   | 'limit' // input beyond a documented limit (nesting depth)
   | 'domain' // warning: a value or derivative is not finite
   | 'kink' // warning: a point where a function is not differentiable
+  | 'precision' // warning: rounding errors may have spoiled a result (high-order derivatives)
   | 'unused'; // warning: a value that the formula does not use
 
 export type Severity = 'error' | 'warning';

@@ -236,6 +236,16 @@ describe('adiff eval --order and several outputs', () => {
     expect(t.stdout).toBe('f       = 9\n∂f/∂x   = 12\n∂²f/∂x² = 12\n∂³f/∂x³ = 6\n∂⁴f/∂x⁴ = 0\n');
   });
 
+  test('orders spoiled by rounding get a precision warning (exit 0); well-conditioned ones none', async () => {
+    // sin(x)/x at 0.1: Taylor division by 0.1 multiplies the rounding error tenfold per order
+    const t = await adiff(['eval', 'sin(x)/x', '--at', 'x=0.1', '--order', '12']);
+    expect(t.code).toBe(0);
+    expect(t.stderr).toMatch(/warning: rounding errors grow with the order here: ∂[⁵⁶⁷]f\/∂x[⁵⁶⁷] = /);
+    const j = await adiff(['eval', 'sin(x)/x', '--at', 'x=0.1', '--order', '12', '--json']);
+    expect(JSON.parse(j.stderr.trim().split('\n')[0]!).warning).toMatchObject({ kind: 'precision' });
+    expect((await adiff(['eval', 'exp(sin(x))', '--at', 'x=0', '--order', '12'])).stderr).toBe('');
+  });
+
   test('errors: --order not a positive integer, no single --wrt, --trace', async () => {
     expect(await badInput(['eval', 'x^2', '--at', 'x=1', '--order', '0'])).toContain('--order must be a positive integer');
     expect(await badInput(['eval', 'x^2', '--at', 'x=1', '--order', '2.5'])).toContain("not '2.5'");

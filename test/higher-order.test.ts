@@ -9,7 +9,8 @@ import { derivativeGraph, derivativesGraph, higherDerivativeGraph } from '../src
 import { hessianAt, hvpAt } from '../src/autodiff/hessian.js';
 import { jacobianAt, jvpAt, vjpAt } from '../src/autodiff/jacobian.js';
 import { printGraph } from '../src/autodiff/symbolic.js';
-import { derivativesAlong } from '../src/autodiff/taylor.js';
+import { derivativesAlong, derivativesWithBounds } from '../src/autodiff/taylor.js';
+import { precisionWarning } from '../src/autodiff/diagnose.js';
 import { GraphBuilder } from '../src/autodiff/graph.js';
 
 const load = (text: string): Lowered => lower(parse(text));
@@ -351,6 +352,44 @@ describe('derivatives of any order (Taylor mode)', () => {
     const s = along('x^0.5', [0], 2);
     expect(s[1]).toBe(Infinity);
     expect(s[2]).toBeNaN();
+  });
+
+  describe('rounding error bounds', () => {
+    // d^k/dx^k sin(x)/x at the doubles 0.1 and 1, to 17 digits (mpmath, 80 digits, numeric differentiation of
+    // the exact quotient). At 0.1 the division recurrence multiplies the rounding error of each order by 10.
+    const exact01 = [0.99833416646828152, -0.033300011902557572, -0.33233392841713013, 0.019976199733646197, 0.1992861771224337, -0.014267203341427276, -0.14230196598264502, 0.011095966004893418, 0.11065688607680816, -0.0090780941324771457, -0.090524753220567008, 0.0076812014821132198, 0.076589988614695199, -0.0066568671301182493, -0.066372768251726673, 0.0058735849787433241, 0.058560569869349723, -0.0052552250091951915, -0.052393664813147102, 0.0047546617176917345, 0.047401822929934682];
+    const exact1 = [0.84147098480789651, -0.30116867893975679, -0.23913362692838293, 0.17709857491700907, 0.13307668513986024, -0.12508111983116147, -0.090984265820927657, 0.096587554878353883, 0.068770545781065446, -0.078632606161449295, -0.05514492319340356, 0.066291849259299442, 0.045968793696303204, -0.057292012183801936, -0.039382814234669403, 0.050439907651901325, 0.034432462377475301, -0.045049554548940398, -0.030579002926969343, 0.040698749744277798, 0.027495989922340539];
+    const bounds = (text: string, x: number[], order: number) => {
+      const l = load(text);
+      return { l, ...derivativesWithBounds(l.graph, l.output.node, 0, x, order) };
+    };
+
+    test('the bound covers the true error of sin(x)/x at every order, where the digits are lost and where not', () => {
+      for (const [x, exact] of [[0.1, exact01], [1, exact1]] as const) {
+        const { derivatives, errors } = bounds('sin(x)/x', [x], 20);
+        derivatives.forEach((d, k) => {
+          const actual = Math.abs(d - exact[k]!);
+          expect(actual, `order ${k} at ${x}`).toBeLessThanOrEqual(errors[k]! + 1e-16 * Math.abs(exact[k]!));
+        });
+      }
+      // at 0.1 the 20th derivative is noise (the true value is 0.047): the bound says so
+      const { derivatives, errors } = bounds('sin(x)/x', [0.1], 20);
+      expect(Math.abs(derivatives[20]! - exact01[20]!)).toBeGreaterThan(1);
+      expect(errors[20]).toBeGreaterThan(Math.abs(derivatives[20]! - exact01[20]!));
+    });
+
+    test('a warning names the first order that cannot be trusted; well-conditioned series give none', () => {
+      const { l, derivatives, errors } = bounds('sin(x)/x', [0.1], 12);
+      const label = (k: number) => `f^(${k})`;
+      const w = precisionWarning(l, l.output.node, label, derivatives, errors);
+      expect(w?.kind).toBe('precision');
+      // at 0.1 the error grows tenfold per order: f^(7) has fewer than 6 certain digits (error ≈ 4e-6 on 0.011)
+      expect(w?.message).toMatch(/f\^\((5|6|7)\)/);
+      for (const [text, x, order] of [['exp(2*x)', 0.7, 30], ['1/(1-x)', 0, 30], ['sin(x)^2 + cos(x)^2', 0.7, 6], ['tan(x)', 0, 11], ['sin(x)/x', 5, 12], ['x^x', 1, 8]] as const) {
+        const b = bounds(text, [x], order);
+        expect(precisionWarning(b.l, b.l.output.node, label, b.derivatives, b.errors), text).toBeUndefined();
+      }
+    });
   });
 
   test('agrees with nested derivative graphs for mixed programs up to order 6', () => {

@@ -44,3 +44,39 @@ export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic
   });
   return out;
 }
+
+/** Warn from this relative error bound on: fewer than about six digits of the derivative are certain. */
+const PRECISION_WARNING = 1e-6;
+
+/**
+ * A warning when the rounding error bounds of Taylor-mode derivatives (`derivativesWithBounds`) say that some
+ * orders cannot be trusted: the first order whose bound exceeds a millionth of its value. Bounds far below the
+ * largest printed derivative are ignored (a derivative that is 0 up to rounding, as in d/dx (sin²x + cos²x)).
+ */
+export function precisionWarning(
+  lowered: Lowered,
+  output: number,
+  label: (k: number) => string,
+  derivatives: readonly number[],
+  errors: readonly number[],
+): Diagnostic | undefined {
+  let largest = 0;
+  for (const d of derivatives) if (Number.isFinite(d)) largest = Math.max(largest, Math.abs(d));
+  for (let k = 1; k < derivatives.length; k++) {
+    const d = derivatives[k]!;
+    const e = errors[k]!;
+    if (!Number.isFinite(d) || !Number.isFinite(e)) continue;
+    if (e <= PRECISION_WARNING * Math.abs(d) || e <= 1e-9 * largest) continue;
+    const short = (v: number) => v.toPrecision(3).replace(/\.?0+(e|$)/, '$1');
+    const lost = e >= Math.abs(d) ? 'no digit of it is certain' : `only about ${Math.max(0, Math.floor(-Math.log10(e / Math.abs(d))))} digits are certain`;
+    return {
+      severity: 'warning',
+      kind: 'precision',
+      message: `rounding errors grow with the order here: ${label(k)} = ${short(d)} ± ${short(e)}, ${lost}${k < derivatives.length - 1 ? ', and higher orders may be worse' : ''}`,
+      source: lowered.source,
+      span: lowered.graph.nodes[output]?.span,
+      hint: 'the ± is a worst-case bound on rounding errors; a division by a small number amplifies them at every order',
+    };
+  }
+  return undefined;
+}

@@ -32,6 +32,12 @@
 // (a = t^m·b with b_0 ≠ 0, a^r = t^(mr)·b^r); for other r the first derivative follows the first-order rule and
 // higher ones are 0 below the order v·r (a = t^v·b, r > 0) and NaN from there on, unless the argument is constant
 // along x (x^(1/2) has no Taylor series at 0).
+//
+// Rounding. Taylor arithmetic can amplify rounding errors without bound: sin(x)/x at x = 0.1 divides by
+// b_0 = 0.1 on every order, so the error of c_0 is multiplied by 10 per order while the true coefficients shrink
+// like 1/k!. Next to every coefficient runs a first-order bound on its rounding error (running error analysis:
+// each step adds the propagated bounds of its operands and u = 2^-53 times the magnitudes it rounded), so a
+// caller can tell the user which orders cannot be trusted instead of printing noise as a derivative.
 import type { Graph, NodeId } from './graph.js';
 import { copyInto } from './derivative.js';
 import { PRIMS, type PrimName } from './primitives.js';
@@ -41,6 +47,20 @@ const DIRECT = new Set<PrimName>(['add', 'sub', 'mul', 'div', 'neg', 'powc', 'po
 
 /** One term of a Taylor sum, with the zero-skip rule: 0 times anything is 0. */
 const m = (a: number, b: number) => (a === 0 || b === 0 ? 0 : a * b);
+
+/** The unit roundoff of double precision. */
+const U = 2 ** -53;
+const abs = Math.abs;
+/** Bound on the error of a·b from the bounds ea, eb of its factors (first order, zero-skip). */
+const eProduct = (a: number, ea: number, b: number, eb: number) => m(abs(a), eb) + m(ea, abs(b));
+
+/** Taylor coefficients with a bound on each one's rounding error. */
+export interface TaylorSeries {
+  /** c_k = f^(k)(x)/k!, k = 0..K. */
+  coefficients: Float64Array;
+  /** A bound on |computed c_k − exact c_k| from rounding (first order; NaN where c_k is not finite). */
+  errors: Float64Array;
+}
 
 /** State of a^r at a_0 = 0 for a non-negative integer r: the valuation of a and the series of b^r. */
 interface PowerAtZero {
@@ -53,6 +73,11 @@ interface PowerAtZero {
  * (input values in input order): c_k = f^(k)(x)/k!.
  */
 export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x: ArrayLike<number>, order: number): Float64Array {
+  return taylorSeries(graph, output, wrt, x, order).coefficients;
+}
+
+/** The Taylor coefficients of `output` along input `wrt` at `x`, with bounds on their rounding errors. */
+export function taylorSeries(graph: Graph, output: NodeId, wrt: number, x: ArrayLike<number>, order: number): TaylorSeries {
   const K = order;
   const { builder, map } = copyInto(graph, [output]);
   const out = map[output]!;
@@ -72,7 +97,9 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
   const W = K + 1;
   const c = new Float64Array(N * W); // c[i*W + k] = k-th coefficient of node i
   const at = (i: NodeId, k: number) => c[i * W + k]!;
-  const logSeries = new Map<NodeId, { L: Float64Array; P: Float64Array }>();
+  const e = new Float64Array(N * W); // e[i*W + k] bounds the rounding error of c[i*W + k]
+  const err = (i: NodeId, k: number) => e[i * W + k]!;
+  const logSeries = new Map<NodeId, { L: Float64Array; P: Float64Array; eL: Float64Array; eP: Float64Array }>();
   const atZero = new Map<NodeId, PowerAtZero>();
 
   // Round 0: the values.
@@ -87,15 +114,63 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
       c[i * W] = PRIMS[n.op].eval(args, n.param);
     }
   }
+  // Round 0 error bounds: the arguments' bounds through the local partials, plus the rounding of the value.
+  for (let i = 0; i < N; i++) {
+    const n = nodes[i]!;
+    if (n.kind !== 'op') continue;
+    const v = at(i, 0);
+    const [a, b] = n.args as [NodeId, NodeId];
+    let ev: number;
+    switch (n.op) {
+      case 'add':
+      case 'sub':
+        ev = err(a, 0) + err(b, 0) + U * abs(v);
+        break;
+      case 'neg':
+        ev = err(a, 0);
+        break;
+      case 'mul':
+        ev = eProduct(at(a, 0), err(a, 0), at(b, 0), err(b, 0)) + U * abs(v);
+        break;
+      case 'div':
+        ev = (err(a, 0) + m(abs(v), err(b, 0))) / abs(at(b, 0)) + U * abs(v);
+        break;
+      case 'powc':
+        ev = m(abs(n.param * Math.pow(at(a, 0), n.param - 1)), err(a, 0)) + U * abs(v);
+        break;
+      case 'pow':
+        ev = m(abs(v), m(abs(at(b, 0) / at(a, 0)), err(a, 0)) + m(abs(Math.log(at(a, 0))), err(b, 0))) + 2 * U * abs(v);
+        break;
+      default: {
+        ev = 2 * U * abs(v);
+        const p = partialsOf[i]!;
+        for (let q = 0; q < n.args.length; q++) ev += m(abs(at(p[q]!, 0)), err(n.args[q]!, 0));
+      }
+    }
+    e[i * W] = ev;
+  }
 
+  /** The error bound of the last `powerCoefficient` result. */
+  let powerError = 0;
   /** k-th coefficient of a^r (node i, argument a) for a constant exponent r. */
   const powerCoefficient = (i: NodeId, a: NodeId, r: number, k: number): number => {
     const a0 = at(a, 0);
     if (a0 !== 0) {
       let s = 0;
-      for (let j = 1; j <= k; j++) s += m((r * j - (k - j)) * at(a, j), at(i, k - j));
-      return s === 0 ? 0 : s / (k * a0);
+      let es = 0;
+      let size = 0;
+      for (let j = 1; j <= k; j++) {
+        const f = r * j - (k - j);
+        const t = m(f * at(a, j), at(i, k - j));
+        s += t;
+        size += abs(t);
+        es += abs(f) * eProduct(at(a, j), err(a, j), at(i, k - j), err(i, k - j));
+      }
+      const v = s === 0 ? 0 : s / (k * a0);
+      powerError = (es + (k + 1) * U * size) / (k * abs(a0)) + m(abs(v), err(a, 0) / abs(a0)) + U * abs(v);
+      return v;
     }
+    powerError = 0;
     if (Number.isInteger(r) && r >= 0) {
       if (r === 0) return 0;
       // a = t^v·b with b_0 = a_v ≠ 0; a^r = t^(vr)·b^r, and b^r has the a_0 ≠ 0 recurrence.
@@ -118,6 +193,7 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
         for (let q = 1; q <= jj; q++) s += m((r * q - (jj - q)) * b(q), d[jj - q]!);
         d[jj] = s === 0 ? 0 : s / (jj * b(0));
       }
+      powerError = 4 * (jj + 1) * U * abs(d[jj]!); // the argument's own coefficients are exact here (a_0 = 0)
       return d[jj]!;
     }
     // No Taylor series at a_0 = 0 (x^(1/2), x^-1): a = t^v·b gives a^r = t^(vr)·b^r (one-sided), whose
@@ -127,13 +203,17 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
     for (let j = 1; j <= k; j++) if (at(a, j) !== 0) { v = j; break; }
     if (v === 0) return 0;
     if (r > 0 && k < v * r) return 0;
-    return k === 1 ? m(r * Math.pow(a0, r - 1), at(a, 1)) : NaN;
+    if (k !== 1) return NaN;
+    const p = r * Math.pow(a0, r - 1);
+    powerError = m(abs(p), err(a, 1)) + U * abs(m(p, at(a, 1)));
+    return m(p, at(a, 1));
   };
 
   for (let k = 1; k <= K; k++) {
     for (let i = 0; i < N; i++) {
       const n = nodes[i]!;
       let v = 0;
+      let ev = 0;
       if (n.kind === 'input') v = i === wrt && k === 1 ? 1 : 0;
       else if (n.kind === 'const') v = 0;
       else {
@@ -141,74 +221,143 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
         switch (n.op) {
           case 'add':
             v = at(a, k) + at(b, k);
+            ev = err(a, k) + err(b, k) + U * abs(v);
             break;
           case 'sub':
             v = at(a, k) - at(b, k);
+            ev = err(a, k) + err(b, k) + U * abs(v);
             break;
           case 'neg':
             v = -at(a, k);
+            ev = err(a, k);
             break;
-          case 'mul':
-            for (let j = 0; j <= k; j++) v += m(at(a, j), at(b, k - j));
+          case 'mul': {
+            let size = 0;
+            for (let j = 0; j <= k; j++) {
+              const t = m(at(a, j), at(b, k - j));
+              v += t;
+              size += abs(t);
+              ev += eProduct(at(a, j), err(a, j), at(b, k - j), err(b, k - j));
+            }
+            ev += (k + 1) * U * size;
             break;
+          }
           case 'div': {
             let s = at(a, k);
-            for (let j = 1; j <= k; j++) s -= m(at(b, j), at(i, k - j));
+            let es = err(a, k);
+            let size = abs(s);
+            for (let j = 1; j <= k; j++) {
+              const t = m(at(b, j), at(i, k - j));
+              s -= t;
+              size += abs(t);
+              es += eProduct(at(b, j), err(b, j), at(i, k - j), err(i, k - j));
+            }
+            const b0 = abs(at(b, 0));
             v = s === 0 ? 0 : s / at(b, 0);
+            ev = (es + (k + 1) * U * size) / b0 + m(abs(v), err(b, 0) / b0) + U * abs(v);
             break;
           }
           case 'powc':
             v = powerCoefficient(i, a, n.param, k);
+            ev = powerError;
             break;
           case 'pow': {
             let yMoves = false;
             for (let j = 1; j <= k; j++) if (at(b, j) !== 0) yMoves = true;
             let aux = logSeries.get(i);
             if (!aux) {
-              aux = { L: new Float64Array(W), P: new Float64Array(W) };
-              aux.L[0] = Math.log(at(a, 0));
+              aux = { L: new Float64Array(W), P: new Float64Array(W), eL: new Float64Array(W), eP: new Float64Array(W) };
+              const a0 = at(a, 0);
+              aux.L[0] = Math.log(a0);
+              aux.eL[0] = err(a, 0) / abs(a0) + U * abs(aux.L[0]!);
               aux.P[0] = m(at(b, 0), aux.L[0]!);
+              aux.eP[0] = eProduct(at(b, 0), err(b, 0), aux.L[0]!, aux.eL[0]!) + U * abs(aux.P[0]!);
               logSeries.set(i, aux);
             }
-            const { L, P } = aux;
+            const { L, P, eL, eP } = aux;
             let s = at(a, k);
-            for (let j = 1; j < k; j++) s -= m(j * L[j]!, at(a, k - j)) / k;
+            let es = err(a, k);
+            let size = abs(s);
+            for (let j = 1; j < k; j++) {
+              const t = m(j * L[j]!, at(a, k - j)) / k;
+              s -= t;
+              size += abs(t);
+              es += (j / k) * eProduct(L[j]!, eL[j]!, at(a, k - j), err(a, k - j));
+            }
+            const a0 = abs(at(a, 0));
             L[k] = s === 0 ? 0 : s / at(a, 0);
+            eL[k] = (es + (k + 1) * U * size) / a0 + m(abs(L[k]!), err(a, 0) / a0) + U * abs(L[k]!);
             let p = 0;
-            for (let j = 0; j <= k; j++) p += m(at(b, j), L[k - j]!);
+            let ep = 0;
+            size = 0;
+            for (let j = 0; j <= k; j++) {
+              const t = m(at(b, j), L[k - j]!);
+              p += t;
+              size += abs(t);
+              ep += eProduct(at(b, j), err(b, j), L[k - j]!, eL[k - j]!);
+            }
             P[k] = p;
-            if (!yMoves && at(a, 0) === 0) v = powerCoefficient(i, a, at(b, 0), k);
-            else {
-              for (let j = 1; j <= k; j++) v += m(j * P[j]!, at(i, k - j));
+            eP[k] = ep + (k + 1) * U * size;
+            if (!yMoves && at(a, 0) === 0) {
+              v = powerCoefficient(i, a, at(b, 0), k);
+              ev = powerError;
+            } else {
+              size = 0;
+              for (let j = 1; j <= k; j++) {
+                const t = m(j * P[j]!, at(i, k - j));
+                v += t;
+                size += abs(t);
+                ev += j * eProduct(P[j]!, eP[j]!, at(i, k - j), err(i, k - j));
+              }
               v /= k;
+              ev = (ev + (k + 1) * U * size) / k;
             }
             break;
           }
           default: {
             const p = partialsOf[i]!;
+            let size = 0;
             for (let q = 0; q < n.args.length; q++) {
               const u = n.args[q]!;
               const pq = p[q]!;
-              for (let j = 1; j <= k; j++) v += m(j * at(u, j), at(pq, k - j));
+              for (let j = 1; j <= k; j++) {
+                const t = m(j * at(u, j), at(pq, k - j));
+                v += t;
+                size += abs(t);
+                ev += j * eProduct(at(u, j), err(u, j), at(pq, k - j), err(pq, k - j));
+              }
             }
             v /= k;
+            ev = (ev + (n.args.length * k + 1) * U * size) / k;
           }
         }
       }
       c[i * W + k] = v;
+      e[i * W + k] = ev;
     }
   }
-  return c.slice(out * W, out * W + W);
+  const errors = e.slice(out * W, out * W + W);
+  const coefficients = c.slice(out * W, out * W + W);
+  for (let k = 0; k <= K; k++) if (!Number.isFinite(coefficients[k]!)) errors[k] = NaN;
+  return { coefficients, errors };
 }
 
 /** f, f', f'', …, f^(K) of `output` along input `wrt` at `x`: the Taylor coefficients times k!. */
 export function derivativesAlong(graph: Graph, output: NodeId, wrt: number, x: ArrayLike<number>, order: number): number[] {
-  const coefficients = taylorCoefficients(graph, output, wrt, x, order);
-  const out: number[] = [];
+  return derivativesWithBounds(graph, output, wrt, x, order).derivatives;
+}
+
+/** f, f', …, f^(K) along input `wrt` at `x`, each with a bound on its rounding error. */
+export function derivativesWithBounds(graph: Graph, output: NodeId, wrt: number, x: ArrayLike<number>, order: number): { derivatives: number[]; errors: number[] } {
+  const { coefficients, errors } = taylorSeries(graph, output, wrt, x, order);
+  const derivatives: number[] = [];
+  const bounds: number[] = [];
   let factorial = 1;
   for (let k = 0; k <= order; k++) {
     if (k > 0) factorial *= k;
-    out.push(m(coefficients[k]!, factorial));
+    const d = m(coefficients[k]!, factorial);
+    derivatives.push(d);
+    bounds.push(m(errors[k]!, factorial) + (k > 1 ? U * abs(d) : 0));
   }
-  return out;
+  return { derivatives, errors: bounds };
 }

@@ -4,7 +4,8 @@ import { AdiffError } from '../../diagnostics.js';
 import type { Mode } from '../../autodiff/gradient.js';
 import type { Lowered } from '../../autodiff/lower.js';
 import { jacobianAt } from '../../autodiff/jacobian.js';
-import { derivativesAlong } from '../../autodiff/taylor.js';
+import { derivativesWithBounds } from '../../autodiff/taylor.js';
+import { precisionWarning } from '../../autodiff/diagnose.js';
 import type { Context } from '../context.js';
 import { parseNameList } from '../options.js';
 import { parseOrder, resolveOutputs } from '../outputs.js';
@@ -60,7 +61,12 @@ export async function runEvalOrder(ctx: Context, expr: string | undefined, opts:
   }
   const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
   const name = graph.inputNames[wrt]!;
-  const derivatives = outputs.map((o) => derivativesAlong(graph, o.node, wrt, x, order));
+  const series = outputs.map((o) => derivativesWithBounds(graph, o.node, wrt, x, order));
+  const derivatives = series.map((s) => s.derivatives);
+  outputs.forEach((o, i) => {
+    const w = precisionWarning(lowered, o.node, (k) => orderLabel(o.label, name, k), series[i]!.derivatives, series[i]!.errors);
+    if (w) ctx.report(w);
+  });
   if (ctx.json) {
     const entries: [string, Json][] = [['wrt', name]];
     if (outputs.length === 1) entries.push(['derivatives', derivatives[0]!]);
