@@ -95,3 +95,20 @@ export function codePointLength(s: string): number {
   }
   return n;
 }
+
+/**
+ * The text of a span as a message quotes it: whitespace runs as one space, and a long text cut in the middle
+ * (`ln(x+x+x … x+x+x)`), so a message about a subexpression of a huge formula stays one readable line.
+ */
+export function excerpt(text: string, span: Span, max = 60): string {
+  const head = Math.ceil(max / 2);
+  const tail = max - head;
+  if (span.end - span.start <= 4 * max) {
+    const chars = Array.from(text.slice(span.start, span.end).replace(/\s+/g, ' '));
+    if (chars.length <= max) return chars.join('');
+    return `${chars.slice(0, head).join('').trimEnd()} … ${chars.slice(chars.length - tail).join('').trimStart()}`;
+  }
+  const first = Array.from(text.slice(span.start, span.start + 4 * head).replace(/\s+/g, ' ')).slice(0, head).join('');
+  const lastChars = Array.from(text.slice(span.end - 4 * tail, span.end).replace(/\s+/g, ' '));
+  return `${first.trimEnd()} … ${lastChars.slice(lastChars.length - tail).join('').trimStart()}`;
+}

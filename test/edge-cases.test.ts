@@ -106,7 +106,8 @@ describe('functions at their edge points', () => {
     expect(r.value).toBe(0);
     expect(r.grad.y).toBeNaN();
     expect(r.grad.x).toBeNaN();
-    expect(r.warnings[0]).toBe("domain: the derivative of 'atan2(y, x)' is NaN at this point");
+    // one warning for the node, although both of its partials are NaN
+    expect(r.warnings).toEqual(["domain: the derivative of 'atan2(y, x)' is NaN at this point"]);
     // Away from the origin: ∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²). At (1, -1): -1/2 and -1/2.
     expect(both('atan2(y, x)', { y: 1, x: -1 })).toMatchObject({ value: (3 * Math.PI) / 4, grad: { y: -0.5, x: -0.5 } });
   });
@@ -197,5 +198,33 @@ describe('symbolic and higher-order derivatives keep the NaN a formula computes'
   it('eval --order gives the plain value at 0/y with y = 0 (NaN), not a folded 0', async () => {
     const t = await run(['eval', 'x + 0/y', '--at', 'x=1,y=0', '--order', '1', '--wrt', 'x', '--json']);
     expect(json(t)).toMatchObject({ derivatives: ['NaN', 1] });
+  });
+});
+
+describe('warning hints say why: division by zero, overflow, or the function\'s domain; quotes stay short', () => {
+  const hints = (expr: string, point: Record<string, number>) => {
+    const lowered = lower(parse(expr));
+    const x = lowered.graph.inputNames.map((n) => point[n]!);
+    return diagnosePoint(lowered, gradientAt(lowered, x)).map((d) => d.hint);
+  };
+
+  it('exp(710), x·y at 1e200 and x^2 at 1e200 overflow; 1/x at 0 divides by zero; ln and asin leave their domain', () => {
+    const overflow = 'overflow: the result is beyond the largest double, about 1.8e308';
+    expect(hints('exp(x)', { x: 710 })).toEqual([overflow]);
+    expect(hints('x*y', { x: 1e200, y: 1e200 })).toEqual([overflow]);
+    expect(hints('x^2', { x: 1e200 })).toEqual([overflow]);
+    expect(hints('x/y', { x: 1e300, y: 1e-300 })).toEqual([overflow]);
+    expect(hints('1/x', { x: 0 })).toEqual(['division by zero']);
+    // the domain is stated for the function's own parameter, not the user's variable of the same name
+    expect(hints('ln(x + y)', { x: 0, y: 0 })).toEqual(['domain of ln(x): x > 0']);
+    expect(hints('asin(x)', { x: 2 })[0]).toMatch(/^domain of asin\(x\): -1 ≤ x ≤ 1/);
+    expect(hints('x^-1', { x: 0 })[0]).toMatch(/^domain of x\^c: /); // a pole, not an overflow
+  });
+
+  it('a subexpression of a huge formula is quoted with its middle cut out', async () => {
+    const text = `ln(${'x+'.repeat(50000)}x)`;
+    const lowered = lower(parse(text));
+    const [d] = diagnosePoint(lowered, gradientAt(lowered, [0]));
+    expect(d!.message).toBe("'ln(x+x+x+x+x+x+x+x+x+x+x+x+x+x … x+x+x+x+x+x+x+x+x+x+x+x+x+x+x)' is -Infinity at this point");
   });
 });

@@ -1,13 +1,49 @@
 // Domain problems and kinks at a point, as warnings that name the subexpression: where a value first becomes
 // NaN or infinite, where a local derivative that the result depends on is infinite or NaN, and where a
 // function is not differentiable and a documented convention was used.
-import type { Diagnostic } from '../diagnostics.js';
+import { excerpt, type Diagnostic } from '../diagnostics.js';
 import { dependsOnInput } from './graph.js';
 import type { Lowered } from './lower.js';
 import type { PointResult } from './gradient.js';
-import { PRIMS } from './primitives.js';
+import { PRIMS, type PrimName } from './primitives.js';
 
 const fmt = (v: number) => String(v);
+
+/** How a primitive is written with the parameter names its `domain` text uses. */
+const FORMS: Partial<Record<PrimName, string>> = { div: 'a/b', powc: 'x^c', pow: 'x^y', logb: 'log(x, b)', atan2: 'atan2(y, x)' };
+const formOf = (op: PrimName) => {
+  const p = PRIMS[op].print;
+  return FORMS[op] ?? (p.kind === 'call' ? `${p.name}(x)` : op);
+};
+
+/** An infinite result from finite arguments that are not at a pole of the function: the number overflowed. */
+function overflowed(op: PrimName, args: readonly number[]): boolean {
+  switch (op) {
+    case 'div':
+      return args[1] !== 0;
+    case 'powc':
+    case 'pow':
+      return args[0] !== 0;
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'exp':
+    case 'sinh':
+    case 'cosh':
+    case 'hypot':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Why a value is not finite although its arguments are: division by zero, overflow, or outside the domain. */
+function valueHint(op: PrimName, args: readonly number[], v: number): string | undefined {
+  if (op === 'div' && args[1] === 0) return 'division by zero';
+  if (Math.abs(v) === Infinity && overflowed(op, args)) return 'overflow: the result is beyond the largest double, about 1.8e308';
+  const domain = PRIMS[op].domain;
+  return domain && `domain of ${formOf(op)}: ${domain}`;
+}
 
 export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic[] {
   const { graph, source } = lowered;
@@ -15,8 +51,7 @@ export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic
   // Only derivatives with respect to the requested variables matter (a NaN ∂/∂y is no news when only ∂/∂x is asked).
   const depends = dependsOnInput(graph.nodes, result.wrt.map((k) => graph.inputs[k]!));
   const out: Diagnostic[] = [];
-  const text = (span: { start: number; end: number } | undefined) =>
-    span ? source.text.slice(span.start, span.end).replace(/\s+/g, ' ') : 'a subexpression';
+  const text = (span: { start: number; end: number } | undefined) => (span ? excerpt(source.text, span) : 'a subexpression');
   graph.nodes.forEach((node, id) => {
     if (node.kind !== 'op' || !mask[id]) return;
     const args = node.args.map((a) => values[a]!);
@@ -27,18 +62,17 @@ export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic
       out.push({ severity: 'warning', kind, message, source, span: node.span, hint });
     if (!Number.isFinite(v)) {
       if (argsFinite) {
-        const hint = node.op === 'div' && args[1] === 0 ? 'division by zero' : rule.domain && `domain: ${rule.domain}`;
-        warn('domain', `'${text(node.span)}' is ${fmt(v)} at this point`, hint);
+        warn('domain', `'${text(node.span)}' is ${fmt(v)} at this point`, valueHint(node.op, args, v));
       }
       return;
     }
     if (!depends[id] || adjoints[id] === 0) return;
     const p = partials[id]!;
-    node.args.forEach((a, j) => {
-      if (depends[a] && !Number.isFinite(p[j]!) && argsFinite) {
-        warn('domain', `the derivative of '${text(node.span)}' is ${fmt(p[j]!)} at this point`, rule.domain ? `domain: ${rule.domain}` : undefined);
-      }
-    });
+    // One warning per node, even when several of its partials are not finite (atan2 at (0, 0)).
+    const bad = node.args.findIndex((a, j) => depends[a] && !Number.isFinite(p[j]!));
+    if (bad >= 0 && argsFinite) {
+      warn('domain', `the derivative of '${text(node.span)}' is ${fmt(p[bad]!)} at this point`, rule.domain ? `domain of ${formOf(node.op)}: ${rule.domain}` : undefined);
+    }
     const kink = rule.kink?.(args, node.param);
     if (kink) warn('kink', `'${text(node.span)}' is at a kink: ${kink}`);
   });
