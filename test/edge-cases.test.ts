@@ -101,7 +101,7 @@ describe('functions at their edge points', () => {
     expect(both('min(x, 2y)', { x: 1, y: 3 })).toMatchObject({ value: 1, grad: { x: 1, y: 0 } });
   });
 
-  it('atan2(0, 0): value 0 (Math.atan2), derivatives NaN (0/0), with a domain warning', () => {
+  it('atan2(0, 0): value 0 (Math.atan2), derivatives NaN (0/0), with one domain warning', () => {
     const r = both('atan2(y, x)', { y: 0, x: 0 });
     expect(r.value).toBe(0);
     expect(r.grad.y).toBeNaN();
@@ -110,6 +110,10 @@ describe('functions at their edge points', () => {
     expect(r.warnings).toEqual(["domain: the derivative of 'atan2(y, x)' is NaN at this point"]);
     // Away from the origin: ∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²). At (1, -1): -1/2 and -1/2.
     expect(both('atan2(y, x)', { y: 1, x: -1 })).toMatchObject({ value: (3 * Math.PI) / 4, grad: { y: -0.5, x: -0.5 } });
+  });
+
+  it('x^y at the origin: its two non-finite partials (NaN and -Infinity) make one warning', () => {
+    expect(at('x^y', { x: 0, y: 0 }).warnings).toEqual(["domain: the derivatives of 'x^y' are NaN and -Infinity at this point"]);
   });
 
   it('ln(0) = -Infinity with derivative +Infinity (1/0); ln of a negative number is NaN', () => {

@@ -68,10 +68,11 @@ export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic
     }
     if (!depends[id] || adjoints[id] === 0) return;
     const p = partials[id]!;
-    // One warning per node, even when several of its partials are not finite (atan2 at (0, 0)).
-    const bad = node.args.findIndex((a, j) => depends[a] && !Number.isFinite(p[j]!));
-    if (bad >= 0 && argsFinite) {
-      warn('domain', `the derivative of '${text(node.span)}' is ${fmt(p[bad]!)} at this point`, rule.domain ? `domain of ${formOf(node.op)}: ${rule.domain}` : undefined);
+    // One warning per subexpression, however many of its partials are not finite (atan2 at the origin has two NaNs).
+    const bad = argsFinite ? [...new Set(node.args.flatMap((a, j) => (depends[a] && !Number.isFinite(p[j]!) ? [fmt(p[j]!)] : [])))] : [];
+    if (bad.length > 0) {
+      const what = bad.length === 1 ? `the derivative of '${text(node.span)}' is ${bad[0]}` : `the derivatives of '${text(node.span)}' are ${bad.join(' and ')}`;
+      warn('domain', `${what} at this point`, rule.domain ? `domain of ${formOf(node.op)}: ${rule.domain}` : undefined);
     }
     const kink = rule.kink?.(args, node.param);
     if (kink) warn('kink', `'${text(node.span)}' is at a kink: ${kink}`);

@@ -81,6 +81,13 @@ const call = (name: string): PrintForm => ({ kind: 'call', name });
 const invSqrt = <T>(k: Ops<T>, u: T) => k.div(k.num(1), k.sqrt(u));
 
 /**
+ * 1 - x^2 as (1 - x)*(1 + x): near x = ±1 the factor 1 ∓ x is exact (Sterbenz), so the product keeps full
+ * relative precision, where 1 - x^2 cancels (at x = 1 - 2^-30 only 9 of 16 digits are right). The price is paid one
+ * order up and near 0: the derivative of the product, (1 - x) - (1 + x), is -2x up to ~1e-16 absolute.
+ */
+const oneMinusSquare = <T>(k: Ops<T>, x: T) => k.mul(k.sub(k.num(1), x), k.add(k.num(1), x));
+
+/**
  * Weights of a min or max over its arguments: 1 for the argument that attains it; at a tie, the minimum-norm
  * subgradient, which splits the derivative equally among the m tied arguments (1/m each).
  */
@@ -130,32 +137,40 @@ export const PRIMITIVES = {
   sec: { arity: 1, domain: 'x ≠ π/2 + kπ', eval: ([x]) => 1 / Math.cos(x!), partials: (k, [x], out) => [k.mul(out, k.tan(x!))], code: ([a]) => `1 / Math.cos(${a})`, print: call('sec') },
   csc: { arity: 1, domain: 'x ≠ kπ', eval: ([x]) => 1 / Math.sin(x!), partials: (k, [x], out) => [k.neg(k.mul(out, k.cot(x!)))], code: ([a]) => `1 / Math.sin(${a})`, print: call('csc') },
   cot: { arity: 1, domain: 'x ≠ kπ', eval: ([x]) => 1 / Math.tan(x!), partials: (k, _x, out) => [k.neg(k.add(k.num(1), k.powc(out, 2)))], code: ([a]) => `1 / Math.tan(${a})`, print: call('cot') },
-  asin: { arity: 1, domain: '-1 ≤ x ≤ 1 (derivative for -1 < x < 1)', eval: ([x]) => Math.asin(x!), partials: (k, [x]) => [invSqrt(k, k.sub(k.num(1), k.powc(x!, 2)))], code: ([a]) => `Math.asin(${a})`, print: call('asin') },
-  acos: { arity: 1, domain: '-1 ≤ x ≤ 1 (derivative for -1 < x < 1)', eval: ([x]) => Math.acos(x!), partials: (k, [x]) => [k.neg(invSqrt(k, k.sub(k.num(1), k.powc(x!, 2))))], code: ([a]) => `Math.acos(${a})`, print: call('acos') },
+  asin: { arity: 1, domain: '-1 ≤ x ≤ 1 (derivative for -1 < x < 1)', eval: ([x]) => Math.asin(x!), partials: (k, [x]) => [invSqrt(k, oneMinusSquare(k, x!))], code: ([a]) => `Math.asin(${a})`, print: call('asin') },
+  acos: { arity: 1, domain: '-1 ≤ x ≤ 1 (derivative for -1 < x < 1)', eval: ([x]) => Math.acos(x!), partials: (k, [x]) => [k.neg(invSqrt(k, oneMinusSquare(k, x!)))], code: ([a]) => `Math.acos(${a})`, print: call('acos') },
   atan: { arity: 1, eval: ([x]) => Math.atan(x!), partials: (k, [x]) => [k.div(k.num(1), k.add(k.num(1), k.powc(x!, 2)))], code: ([a]) => `Math.atan(${a})`, print: call('atan') },
 
   sinh: { arity: 1, eval: ([x]) => Math.sinh(x!), partials: (k, [x]) => [k.cosh(x!)], code: ([a]) => `Math.sinh(${a})`, print: call('sinh') },
   cosh: { arity: 1, eval: ([x]) => Math.cosh(x!), partials: (k, [x]) => [k.sinh(x!)], code: ([a]) => `Math.cosh(${a})`, print: call('cosh') },
-  tanh: { arity: 1, eval: ([x]) => Math.tanh(x!), partials: (k, _x, out) => [k.sub(k.num(1), k.powc(out, 2))], code: ([a]) => `Math.tanh(${a})`, print: call('tanh') },
-  asinh: { arity: 1, eval: ([x]) => Math.asinh(x!), partials: (k, [x]) => [invSqrt(k, k.add(k.powc(x!, 2), k.num(1)))], code: ([a]) => `Math.asinh(${a})`, print: call('asinh') },
-  // 1/sqrt(x-1)/sqrt(x+1) rather than 1/sqrt(x^2-1): no cancellation near x = 1.
+  // cosh(x)^-2 rather than 1 - tanh(x)^2, which is 0 from |x| ≈ 19 on (tanh rounds to ±1) where the true value is
+  // 4e^(-2|x|): 1.7e-17 at x = 20. Math.pow takes cosh = Infinity (|x| > 710) to 0, the right limit, and gives the
+  // subnormal values that 1/cosh(x)^2 would lose to an overflow of cosh^2 (|x| > 355).
+  tanh: { arity: 1, eval: ([x]) => Math.tanh(x!), partials: (k, [x]) => [k.powc(k.cosh(x!), -2)], code: ([a]) => `Math.tanh(${a})`, print: call('tanh') },
+  // 1/hypot(1, x) rather than 1/sqrt(x^2 + 1), where x^2 overflows for |x| > 1.3e154 (giving 0 instead of 1/|x|).
+  asinh: { arity: 1, eval: ([x]) => Math.asinh(x!), partials: (k, [x]) => [k.div(k.num(1), k.hypot(k.num(1), x!))], code: ([a]) => `Math.asinh(${a})`, print: call('asinh') },
+  // 1/(sqrt(x-1)*sqrt(x+1)) rather than 1/sqrt(x^2-1): no cancellation near x = 1, and no overflow of x^2 (or of
+  // (x-1)*(x+1)) for x > 1.3e154.
   acosh: {
     arity: 1, domain: 'x ≥ 1 (derivative for x > 1)',
     eval: ([x]) => Math.acosh(x!),
     partials: (k, [x]) => [k.div(k.num(1), k.mul(k.sqrt(k.sub(x!, k.num(1))), k.sqrt(k.add(x!, k.num(1)))))],
     code: ([a]) => `Math.acosh(${a})`, print: call('acosh'),
   },
-  atanh: { arity: 1, domain: '-1 < x < 1', eval: ([x]) => Math.atanh(x!), partials: (k, [x]) => [k.div(k.num(1), k.sub(k.num(1), k.powc(x!, 2)))], code: ([a]) => `Math.atanh(${a})`, print: call('atanh') },
+  atanh: { arity: 1, domain: '-1 < x < 1', eval: ([x]) => Math.atanh(x!), partials: (k, [x]) => [k.div(k.num(1), oneMinusSquare(k, x!))], code: ([a]) => `Math.atanh(${a})`, print: call('atanh') },
 
   exp: { arity: 1, domain: 'results below about 1.8e308', eval: ([x]) => Math.exp(x!), partials: (_k, _x, out) => [out], code: ([a]) => `Math.exp(${a})`, print: call('exp') },
   ln: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log(x!), partials: (k, [x]) => [k.div(k.num(1), x!)], code: ([a]) => `Math.log(${a})`, print: call('ln') },
-  log10: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log10(x!), partials: (k, [x]) => [k.div(k.num(1), k.mul(x!, k.num(Math.LN10)))], code: ([a]) => `Math.log10(${a})`, print: call('log10') },
-  log2: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log2(x!), partials: (k, [x]) => [k.div(k.num(1), k.mul(x!, k.num(Math.LN2)))], code: ([a]) => `Math.log2(${a})`, print: call('log2') },
-  // log(x, b) = ln(x) / ln(b)
+  // (1/ln 10)/x rather than 1/(x*ln 10): one rounding fewer, no overflow of x*ln 10 for x > 7.8e307 (which gave 0
+  // instead of a subnormal), and no rounding of a subnormal product for subnormal x.
+  log10: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log10(x!), partials: (k, [x]) => [k.div(k.num(Math.LOG10E), x!)], code: ([a]) => `Math.log10(${a})`, print: call('log10') },
+  log2: { arity: 1, domain: 'x > 0', eval: ([x]) => Math.log2(x!), partials: (k, [x]) => [k.div(k.num(Math.LOG2E), x!)], code: ([a]) => `Math.log2(${a})`, print: call('log2') },
+  // log(x, b) = ln(x) / ln(b). Divided one factor at a time, as log10 and log2 are: x*ln(b) and b*ln(b) would
+  // overflow (to a derivative of 0) where the true one is a small subnormal.
   logb: {
     arity: 2, domain: 'x > 0 and b > 0, b ≠ 1',
     eval: ([x, b]) => Math.log(x!) / Math.log(b!),
-    partials: (k, [x, b], out) => [k.div(k.num(1), k.mul(x!, k.ln(b!))), k.neg(k.div(out, k.mul(b!, k.ln(b!))))],
+    partials: (k, [x, b], out) => [k.div(k.div(k.num(1), k.ln(b!)), x!), k.neg(k.div(k.div(out, k.ln(b!)), b!))],
     code: ([a, b]) => `Math.log(${a}) / Math.log(${b})`, print: call('log'),
   },
   // At 0 the derivative is infinite, and IEEE arithmetic says so: 0.5/0 = Infinity.
@@ -189,6 +204,10 @@ export const PRIMITIVES = {
   atan2: {
     arity: 2, domain: '(y, x) ≠ (0, 0)',
     eval: ([y, x]) => Math.atan2(y!, x!),
+    // x/(x^2 + y^2) and -y/(x^2 + y^2): correctly rounded wherever x^2 + y^2 is exact (-1/2 at (1, -1)). Known
+    // limit: x^2 + y^2 overflows (underflows) for |x|, |y| beyond about 1e±154, where the partials become 0 (±∞);
+    // x/h/h with h = hypot(y, x) avoids that but is off by an ulp or two at everyday points (0.49999999999999994),
+    // which we judged the worse trade. At the origin 0/0 = NaN.
     partials: (k, [y, x]) => {
       const r2 = k.add(k.powc(x!, 2), k.powc(y!, 2));
       return [k.div(x!, r2), k.neg(k.div(y!, r2))];
