@@ -76,6 +76,14 @@ describe('adiff hessian', () => {
   });
 });
 
+describe('a formula without variables', () => {
+  test('hessian and jacobian say the matrix is empty instead of printing a bare heading', async () => {
+    expect((await adiff(['hessian', '5'])).stdout).toBe('f = 5\n(no variables: the Hessian is empty)\n');
+    expect((await adiff(['jacobian', '5; 2'])).stdout).toBe('f1 = 5\nf2 = 2\n(no variables: the Jacobian has no columns)\n');
+    expect(json(await adiff(['hessian', '5', '--json']))).toEqual({ value: 5, gradient: {}, hessian: {} });
+  });
+});
+
 describe('adiff jacobian', () => {
   // u = xy, v = x + y at (2,3): J = [[3, 2], [1, 1]]
   test('--of u,v, reverse sweeps for a square Jacobian; --mode forward gives the same matrix', async () => {
@@ -121,6 +129,9 @@ describe('adiff jvp, vjp, hvp', () => {
     expect(only.vjp).toEqual({ x: 3, y: 3 });
     const t = await adiff(['vjp', 'u = x*y; v = x + y', '--of', 'u,v', '--at', 'x=2,y=3', '--cotangent', 'u=1,v=2']);
     expect(t.stdout).toBe('u     = 6\nv     = 5\ns     = 16\n∂s/∂x = 5\n∂s/∂y = 4\nwhere s = 1·u + 2·v\n');
+    // negative weights read as a difference: s = -u - 2v
+    const neg = await adiff(['vjp', 'u = x*y; v = x + y', '--of', 'u,v', '--at', 'x=2,y=3', '--cotangent', 'u=-1,v=-2']);
+    expect(neg.stdout.trim().split('\n').at(-1)).toBe('where s = -1·u - 2·v');
   });
 
   test('hvp: H·d for f = x²y + sin(z), H = [[2y, 2x, 0], [2x, 0, 0], [0, 0, -sin z]]', async () => {

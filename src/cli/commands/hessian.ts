@@ -59,8 +59,11 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
     if (rows) ctx.print(traceText(ctx, `first-order sweep (reverse): adjoints ∂${f}/∂v`, rows, 'reverse', f, undefined));
     if (second) ctx.print(renderSecondOrder(ctx, second, names[0]!));
     ctx.print(renderGradient(ctx.out, f, first.value, names, gradient));
-    ctx.print(`\n${ctx.out.bold(`Hessian ∂²${f}/∂row∂column:`)}\n`);
-    ctx.print(renderMatrix(ctx.out, '', names, names, r.hessian));
+    if (names.length === 0) ctx.print(ctx.out.dim('(no variables: the Hessian is empty)\n'));
+    else {
+      ctx.print(`\n${ctx.out.bold(`Hessian ∂²${f}/∂row∂column:`)}\n`);
+      ctx.print(renderMatrix(ctx.out, '', names, names, r.hessian));
+    }
   }
   return strictExit(opts.strict, [first.value, ...gradient, ...r.hessian.flat()]);
 }

@@ -55,8 +55,11 @@ export async function runJacobian(ctx: Context, expr: string | undefined, opts: 
     }
     ctx.print(renderEquations(ctx.out, labels.map((label, i) => ({ label, value: r.values[i]! }))));
     const sweeps = `${r.sweeps.length} ${r.mode} sweep${r.sweeps.length === 1 ? '' : 's'}`;
-    ctx.print(`\n${ctx.out.bold(`Jacobian ∂row/∂column (${sweeps}):`)}\n`);
-    ctx.print(renderMatrix(ctx.out, '', labels, names, r.jacobian));
+    if (names.length === 0) ctx.print(ctx.out.dim('(no variables: the Jacobian has no columns)\n'));
+    else {
+      ctx.print(`\n${ctx.out.bold(`Jacobian ∂row/∂column (${sweeps}):`)}\n`);
+      ctx.print(renderMatrix(ctx.out, '', labels, names, r.jacobian));
+    }
   }
   return strictExit(opts.strict, [...r.values, ...r.jacobian.flat()]);
 }

@@ -95,7 +95,7 @@ export async function runVjp(ctx: Context, expr: string | undefined, opts: Produ
       { label: 's', value: s },
       ...graph.inputNames.map((n, i) => ({ label: `∂s/∂${n}`, value: r.vjp[i]! })),
     ]));
-    ctx.print(ctx.out.dim(`where s = ${labels.map((l, i) => `${c[i]}·${l}`).join(' + ')}\n`));
+    ctx.print(ctx.out.dim(`where s = ${weightedSum(labels, c)}\n`));
   }
   return strictExit(opts.strict, [...r.values, ...r.vjp]);
 }
@@ -169,4 +169,16 @@ Examples:
     .action(async (expr: string | undefined, opts: ProductOptions) => {
       await run((ctx) => runHvp(ctx, expr, opts), opts.json, opts.color);
     });
+}
+
+/** `1·f1 - 2·f2`: the weighted sum cᵀ·outputs as a reader writes it (a negative weight as a minus sign). */
+export function weightedSum(labels: readonly string[], c: ArrayLike<number>): string {
+  return labels
+    .map((l, i) => {
+      const w = c[i]!;
+      const negative = w < 0 || Object.is(w, -0);
+      const term = `${negative ? -w : w}·${l}`;
+      return i === 0 ? (negative ? `-${term}` : term) : `${negative ? '- ' : '+ '}${term}`;
+    })
+    .join(' ');
 }
