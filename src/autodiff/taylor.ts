@@ -31,7 +31,7 @@
 // At a_0 = 0, a^r with a non-negative integer r is computed exactly by factoring out the leading power of t
 // (a = t^m·b with b_0 ≠ 0, a^r = t^(mr)·b^r); for other r the first derivative follows the first-order rule and
 // higher ones are NaN unless the argument is constant along x (x^(1/2) has no Taylor series at 0).
-import type { Graph, NodeId } from './graph.js';
+import type { Graph, GraphNode, NodeId } from './graph.js';
 import { copyInto } from './derivative.js';
 import { PRIMS, type PrimName } from './primitives.js';
 
@@ -52,9 +52,30 @@ interface PowerAtZero {
  * (input values in input order): c_k = f^(k)(x)/k!.
  */
 export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x: ArrayLike<number>, order: number): Float64Array {
-  const K = order;
-  const { builder, map } = copyInto(graph, [output]);
+  const { c, map } = propagate(graph, [output], wrt, x, order);
+  const W = order + 1;
   const out = map[output]!;
+  return c.slice(out * W, out * W + W);
+}
+
+/**
+ * Every node's Taylor coefficients along input `wrt`, for diagnosis: `nodes` are the nodes of the propagation (the
+ * copied graph and the partials it needed), `map` takes a node of `graph` to its node there, and
+ * `coefficient(i, k)` is node i's c_k.
+ */
+export function taylorNodes(graph: Graph, outputs: readonly NodeId[], wrt: number, x: ArrayLike<number>, order: number): {
+  nodes: readonly GraphNode[];
+  map: readonly (NodeId | undefined)[];
+  coefficient: (i: NodeId, k: number) => number;
+} {
+  const { nodes, c, map } = propagate(graph, outputs, wrt, x, order);
+  const W = order + 1;
+  return { nodes, map, coefficient: (i, k) => c[i * W + k]! };
+}
+
+function propagate(graph: Graph, outputs: readonly NodeId[], wrt: number, x: ArrayLike<number>, order: number): { nodes: readonly GraphNode[]; c: Float64Array; map: (NodeId | undefined)[] } {
+  const K = order;
+  const { builder, map } = copyInto(graph, outputs);
   const ops = builder.ops();
 
   // Close the set of nodes under "partials of non-arithmetic primitives", appending nodes as needed.
@@ -195,7 +216,7 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
       c[i * W + k] = v;
     }
   }
-  return c.slice(out * W, out * W + W);
+  return { nodes, c, map };
 }
 
 /** f, f', f'', …, f^(K) of `output` along input `wrt` at `x`: the Taylor coefficients times k!. */
