@@ -1,7 +1,10 @@
 // Domain problems and kinks at a point, as warnings that name the subexpression: where a value first becomes
-// NaN or infinite, where a local derivative that the result depends on is infinite or NaN, and where a
-// function is not differentiable and a documented convention was used.
-import { excerpt, type Diagnostic } from '../diagnostics.js';
+// NaN or infinite (from finite arguments, or NaN from infinite ones: ∞ − ∞, 0·∞, sin(∞)), where a local derivative
+// that the result depends on is infinite or NaN, and where a function is not differentiable and a documented
+// convention was used. `diagnoseHigher` finds where derivatives of order 2 and more first stop being finite.
+import { excerpt, type Diagnostic, type Span } from '../diagnostics.js';
+import type { NodeId } from './graph.js';
+import { taylorNodes } from './taylor.js';
 import { dependsOnInput } from './graph.js';
 import type { Lowered } from './lower.js';
 import type { PointResult } from './gradient.js';
@@ -63,6 +66,13 @@ export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic
     if (!Number.isFinite(v)) {
       if (argsFinite) {
         warn('domain', `'${text(node.span)}' is ${fmt(v)} at this point`, valueHint(node.op, args, v));
+      } else if (Number.isNaN(v) && !args.some(Number.isNaN)) {
+        // NaN born of infinite arguments (∞ − ∞, 0·∞, ∞/∞, sin(∞)): say which argument is infinite, and why.
+        const causes = [...new Set(node.args.filter((a) => !Number.isFinite(values[a]!)))].map((a) => {
+          const arg = graph.nodes[a]!;
+          return arg.kind === 'input' ? `the input '${arg.name}' is ${fmt(values[a]!)}` : `'${text(arg.span)}' is ${fmt(values[a]!)}`;
+        });
+        warn('domain', `'${text(node.span)}' is NaN at this point because ${causes.join(' and ')}`);
       }
       return;
     }
@@ -114,4 +124,59 @@ export function precisionWarning(
     };
   }
   return undefined;
+}
+
+const ORDINAL = ['', '', 'second ', 'third '];
+
+/** `the derivative of 'sqrt(x)'`, `the second derivative of 'x^1.5' along x`, `the derivative of order 4 of …`. */
+function derivativeOf(k: number, what: string, along: string): string {
+  if (k === 1) return `the derivative of ${what}`;
+  return k < ORDINAL.length ? `the ${ORDINAL[k]}derivative of ${what} along ${along}` : `the derivative of order ${k} of ${what} along ${along}`;
+}
+
+/**
+ * Where derivatives along input `wrt` first stop being finite, up to `order`: every operation whose Taylor
+ * coefficient of some order k is NaN or infinite while its value and its arguments' coefficients up to k are finite
+ * (each named once, at its lowest such k). These explain non-finite Hessian entries, H·d and `--order k` results
+ * that the first-order diagnosis cannot see (x^1.5 at 0 has a finite first derivative; sqrt(x)*y at y = 0 passes
+ * no adjoint to sqrt(x)).
+ */
+export function diagnoseHigher(lowered: Lowered, outputs: readonly NodeId[], wrt: number, x: ArrayLike<number>, order: number): Diagnostic[] {
+  const { graph, source } = lowered;
+  const text = (span: Span | undefined) => (span ? `'${excerpt(source.text, span)}'` : 'a subexpression');
+  const { nodes, coefficient, map } = taylorNodes(graph, outputs, wrt, x, order);
+  const along = graph.inputNames[wrt]!;
+  // The lowest order at which each node of the Taylor graph stops being finite (order + 1: never).
+  const firstBad = new Int32Array(nodes.length).fill(order + 1);
+  nodes.forEach((n, i) => {
+    for (let k = 0; k <= order; k++) {
+      if (!Number.isFinite(coefficient(i, k))) {
+        firstBad[i] = k;
+        break;
+      }
+    }
+  });
+  const out: Diagnostic[] = [];
+  const seen = new Set<NodeId>();
+  graph.nodes.forEach((node, id) => {
+    const i = map[id];
+    if (node.kind !== 'op' || i === undefined || seen.has(i)) return;
+    const t = nodes[i]!;
+    const k = firstBad[i]!;
+    if (k === 0 || k > order || t.kind !== 'op') return;
+    if (t.args.some((a) => firstBad[a]! <= k)) return; // an argument's failure, named there
+    seen.add(i);
+    const v = coefficient(i, k);
+    out.push({
+      severity: 'warning',
+      kind: 'domain',
+      // Past the first order the interpreter's numbers and the Taylor coefficients may differ in kind (x^1.5 at 0:
+      // a Hessian entry of Infinity, a Taylor coefficient of NaN), so only the first order states the value.
+      message: `${derivativeOf(k, text(node.span), along)} is ${k === 1 ? fmt(v) : 'not finite'} at this point`,
+      source,
+      span: node.span,
+      hint: PRIMS[node.op].domain ? `domain of ${formOf(node.op)}: ${PRIMS[node.op].domain}` : undefined,
+    });
+  });
+  return out;
 }

@@ -8,6 +8,7 @@ import type { Lowered } from './lower.js';
 import type { PointResult } from './gradient.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
 import { definitionOf, formatConstant, wengertLabels } from './trace.js';
+import { outputLabel } from './outputs.js';
 
 /** A formula with the precedence of its outermost operator: 1 `+ -`, 2 `* /`, 3 prefix minus, 4 `^`, 5 atom. */
 export interface Formula {
@@ -222,5 +223,5 @@ export function explainReverse(lowered: Lowered, result: PointResult): Explanati
   graph.nodes.forEach((n, id) => {
     if (n.kind === 'op' && !mask[id]) unused.push({ label: labels.get(id)!, definition: `${labels.get(id)!} = ${definitionOf(graph, id, labels)}`, source: text(id) });
   });
-  return { output: lowered.output.name ?? 'f', outputLabel: labels.get(output)!, forward, steps, unused, independent, gradient };
+  return { output: outputLabel(lowered), outputLabel: labels.get(output)!, forward, steps, unused, independent, gradient };
 }

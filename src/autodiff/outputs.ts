@@ -19,6 +19,16 @@ function freeLabel(base: string, taken: Set<string>): string {
   return label;
 }
 
+/**
+ * What the program's output is called: its assigned name, else `f` — or `f_`, `f__`, … when the program uses `f`
+ * itself (`f = x^2; f*2` prints `f_ = 2`, not `f = 2` beside an `f` that is 1), as resolveOutputs labels it.
+ */
+export function outputLabel(lowered: Lowered): string {
+  if (lowered.output.name !== undefined) return lowered.output.name;
+  const taken = new Set<string>([...lowered.graph.inputNames, ...lowered.statements.filter((s) => s.name !== undefined).map((s) => s.name!)]);
+  return freeLabel('f', taken);
+}
+
 /** Splits `a, b` at commas, keeping each name's span in the text. */
 function names(text: string): { name: string; span: Span }[] {
   const out: { name: string; span: Span }[] = [];

@@ -15,7 +15,11 @@ export interface Samples {
 /** Evenly spaced points from `from` to `to` inclusive (`count` ≥ 2). */
 export function linspace(from: number, to: number, count: number): Float64Array {
   const xs = new Float64Array(count);
-  for (let i = 0; i < count; i++) xs[i] = i === count - 1 ? to : from + ((to - from) * i) / (count - 1);
+  const width = to - from;
+  for (let i = 0; i < count; i++) {
+    const run = width * i; // overflows for a range near the largest double: then the fraction is taken first
+    xs[i] = i === count - 1 ? to : from + (Number.isFinite(run) ? run / (count - 1) : width * (i / (count - 1)));
+  }
   return xs;
 }
 

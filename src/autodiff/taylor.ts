@@ -38,7 +38,7 @@
 // like 1/k!. Next to every coefficient runs a first-order bound on its rounding error (running error analysis:
 // each step adds the propagated bounds of its operands and u = 2^-53 times the magnitudes it rounded), so a
 // caller can tell the user which orders cannot be trusted instead of printing noise as a derivative.
-import type { Graph, NodeId } from './graph.js';
+import type { Graph, GraphNode, NodeId } from './graph.js';
 import { copyInto } from './derivative.js';
 import { PRIMS, type PrimName } from './primitives.js';
 
@@ -78,9 +78,33 @@ export function taylorCoefficients(graph: Graph, output: NodeId, wrt: number, x:
 
 /** The Taylor coefficients of `output` along input `wrt` at `x`, with bounds on their rounding errors. */
 export function taylorSeries(graph: Graph, output: NodeId, wrt: number, x: ArrayLike<number>, order: number): TaylorSeries {
-  const K = order;
-  const { builder, map } = copyInto(graph, [output]);
+  const { c, e, map } = propagate(graph, [output], wrt, x, order);
+  const W = order + 1;
   const out = map[output]!;
+  const errors = e.slice(out * W, out * W + W);
+  const coefficients = c.slice(out * W, out * W + W);
+  for (let k = 0; k <= order; k++) if (!Number.isFinite(coefficients[k]!)) errors[k] = NaN;
+  return { coefficients, errors };
+}
+
+/**
+ * Every node's Taylor coefficients along input `wrt`, for diagnosis: `nodes` are the nodes of the propagation (the
+ * copied graph and the partials it needed), `map` takes a node of `graph` to its node there, and
+ * `coefficient(i, k)` is node i's c_k.
+ */
+export function taylorNodes(graph: Graph, outputs: readonly NodeId[], wrt: number, x: ArrayLike<number>, order: number): {
+  nodes: readonly GraphNode[];
+  map: readonly (NodeId | undefined)[];
+  coefficient: (i: NodeId, k: number) => number;
+} {
+  const { nodes, c, map } = propagate(graph, outputs, wrt, x, order);
+  const W = order + 1;
+  return { nodes, map, coefficient: (i, k) => c[i * W + k]! };
+}
+
+function propagate(graph: Graph, outputs: readonly NodeId[], wrt: number, x: ArrayLike<number>, order: number): { nodes: readonly GraphNode[]; c: Float64Array; e: Float64Array; map: (NodeId | undefined)[] } {
+  const K = order;
+  const { builder, map } = copyInto(graph, outputs);
   const ops = builder.ops();
 
   // Close the set of nodes under "partials of non-arithmetic primitives", appending nodes as needed.
@@ -336,10 +360,7 @@ export function taylorSeries(graph: Graph, output: NodeId, wrt: number, x: Array
       e[i * W + k] = ev;
     }
   }
-  const errors = e.slice(out * W, out * W + W);
-  const coefficients = c.slice(out * W, out * W + W);
-  for (let k = 0; k <= K; k++) if (!Number.isFinite(coefficients[k]!)) errors[k] = NaN;
-  return { coefficients, errors };
+  return { nodes, c, e, map };
 }
 
 /** f, f', f'', …, f^(K) of `output` along input `wrt` at `x`: the Taylor coefficients times k!. */

@@ -12,6 +12,7 @@ import type { Block } from './points.js';
 import { obj, type Json } from './render/json.js';
 import { RecordShape } from './render/record.js';
 import { runPoints } from './run-points.js';
+import { outputLabel } from '../autodiff/outputs.js';
 
 export interface BatchOptions extends PointsOptions {
   at?: string[];
@@ -39,7 +40,7 @@ export async function runBatchPlan(ctx: Context, expr: string | undefined, opts:
   const { graph } = lowered;
   const mode = opts.mode ?? 'reverse';
   const several = opts.of !== undefined || lowered.expressions.length > 1;
-  const outputs = several ? resolveOutputs(lowered, opts.of) : [{ node: lowered.output.node, label: lowered.output.name ?? 'f' }];
+  const outputs = several ? resolveOutputs(lowered, opts.of) : [{ node: lowered.output.node, label: outputLabel(lowered) }];
   const nodes = outputs.map((o) => o.node);
   const inputs = planInputs(ctx, lowered, nodes, opts.at);
   const names = graph.inputNames;

@@ -78,7 +78,7 @@ export async function hvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const { graph } = lowered;
   const output = resolveSingleOutput(lowered, opts.of, 'hvp');
   const names = graph.inputNames;
-  const { vector: d } = parseVector(opts.dir ?? [], '--dir', names, 'a variable of the formula', 'variables');
+  const { vector: d } = parseVector(ctx, opts.dir ?? [], '--dir', names, 'a variable of the formula', 'variables');
   const inputs = planInputs(ctx, lowered, [output.node], opts.at);
   const { hvp } = compileExactHvp(graph, output.node);
   const n = graph.inputs.length;
@@ -148,7 +148,7 @@ export async function jvpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
   const nodes = outputs.map((o) => o.node);
-  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
+  const { vector: d } = parseVector(ctx, opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
   const inputs = planInputs(ctx, lowered, nodes, opts.at);
   const labels = outputs.map((o) => o.label);
   const { jvp } = compileJvp(graph, nodes);
@@ -177,7 +177,7 @@ export async function vjpPlan(ctx: Context, expr: string | undefined, opts: Batc
   const nodes = outputs.map((o) => o.node);
   const labels = outputs.map((o) => o.label);
   const names = graph.inputNames;
-  const { vector: c } = parseVector(opts.cotangent ?? [], '--cotangent', labels, 'an output', 'outputs');
+  const { vector: c } = parseVector(ctx, opts.cotangent ?? [], '--cotangent', labels, 'an output', 'outputs');
   const inputs = planInputs(ctx, lowered, nodes, opts.at);
   const { vjp } = compileVjp(graph, nodes);
   const shape = new RecordShape((slot) =>

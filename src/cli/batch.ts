@@ -4,7 +4,7 @@
 import type { Lowered } from '../autodiff/lower.js';
 import { reaching } from '../autodiff/graph.js';
 import type { Context } from './context.js';
-import { collectAssignments, unusedBindings } from './options.js';
+import { collectAssignments, bindingWarnings } from './options.js';
 import type { Job, JobResult } from './parallel.js';
 import type { Block, PointParser } from './points.js';
 import { LineBytes } from './render/line-bytes.js';
@@ -28,7 +28,12 @@ export type OutputFormat = 'ndjson' | 'csv';
 export interface LineStats {
   failed: number;
   nonFinite: number;
+  /** The input line of the first point with a NaN or an infinity (0: none). */
+  firstNonFinite: number;
 }
+
+/** The earlier of two first lines (0: none). */
+export const earliest = (a: number, b: number): number => (a === 0 ? b : b === 0 ? a : Math.min(a, b));
 
 /** What a command supplies to `runPoints`, built once per run. */
 export interface BatchPlan {
@@ -52,7 +57,7 @@ export const errorLine = (block: Block, i: number): string =>
 export function planInputs(ctx: Context, lowered: Lowered, outputs: readonly number[], at: string[] | undefined): Pick<BatchPlan, 'names' | 'needed' | 'defaults'> {
   const { graph } = lowered;
   const { values: defaults, bindings } = collectAssignments(at ?? []);
-  ctx.reportAll([...lowered.warnings, ...unusedBindings(bindings, graph.inputNames)]);
+  ctx.reportAll([...lowered.warnings, ...bindingWarnings(bindings, graph.inputNames)]);
   const mask = reaching(graph.nodes, outputs);
   return { names: graph.inputNames, needed: graph.inputs.map((id) => mask[id] === 1), defaults };
 }
@@ -87,10 +92,11 @@ export interface Tally {
   count: number;
   failed: number;
   nonFinite: number;
+  firstNonFinite: number;
   reports: string[];
 }
 
-export const emptyTally = (): Tally => ({ count: 0, failed: 0, nonFinite: 0, reports: [] });
+export const emptyTally = (): Tally => ({ count: 0, failed: 0, nonFinite: 0, firstNonFinite: 0, reports: [] });
 
 /** Turns the parser's block into lines (written to `out`), counts it into `tally`, and empties the block. */
 export function drainBlock(plan: BatchPlan, block: Block, format: OutputFormat, label: string, out: LineBytes, tally: Tally): void {
@@ -98,6 +104,7 @@ export function drainBlock(plan: BatchPlan, block: Block, format: OutputFormat, 
   tally.count += block.count;
   tally.failed += stats.failed;
   tally.nonFinite += stats.nonFinite;
+  tally.firstNonFinite = earliest(tally.firstNonFinite, stats.firstNonFinite);
   if (format === 'csv') {
     for (let i = 0; i < block.count; i++) {
       const error = block.errors[i];
@@ -144,6 +151,7 @@ export function shapeLines(shape: RecordShape, block: Block, format: OutputForma
   const texts = echo && format === 'ndjson' ? block.texts : undefined;
   let failed = 0;
   let nonFinite = 0;
+  let firstNonFinite = 0;
   for (let i = 0; i < block.count; i++) {
     if (block.errors[i] !== undefined) {
       failed++;
@@ -151,7 +159,7 @@ export function shapeLines(shape: RecordShape, block: Block, format: OutputForma
       continue;
     }
     fill(i, row);
-    if (!shape.finite(row)) nonFinite++;
+    if (!shape.finite(row) && nonFinite++ === 0) firstNonFinite = block.lines[i]!;
     if (format === 'csv') {
       shape.writeCsv(out, row);
       continue;
@@ -165,5 +173,5 @@ export function shapeLines(shape: RecordShape, block: Block, format: OutputForma
       out.bytes(pieceBytes[k + 1]!);
     }
   }
-  return { failed, nonFinite };
+  return { failed, nonFinite, firstNonFinite };
 }

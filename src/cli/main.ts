@@ -22,10 +22,16 @@ async function packageVersion(): Promise<string> {
   }
 }
 
+/** `--name` or `--name=value`: what an option looks like (an unknown one is left to commander, which suggests a near
+ * option). Anything else that starts with `--` (`--x^2`, `--(x)`, `--2`) can only be a formula. */
+const OPTION_LIKE = /^--[a-zA-Z][a-zA-Z0-9-]*(=.*)?$/;
+
 /**
- * An expression that begins with a minus sign (`adiff eval -x^2 --at x=2`) is not an option: any argument that
- * starts with `-` and is not an option of the command is moved behind `--`, where commander reads it as the
- * positional argument it is.
+ * An expression that begins with a minus sign (`adiff eval -x^2 --at x=2`, `adiff eval "--x^2" --at x=3`) is not
+ * an option: any argument that starts with `-`, is not an option of the command and does not look like one is moved
+ * behind `--`, where commander reads it as the positional argument it is. The command's one argument may also
+ * follow `--` with options after it (`adiff eval -- --x --at x=3`): the argument right after `--` is the formula,
+ * and the words after it are read as usual.
  */
 export function rescueDashArguments(program: Command, argv: string[]): string[] {
   const sub = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0]!));
@@ -34,18 +40,23 @@ export function rescueDashArguments(program: Command, argv: string[]): string[] 
   const find = (arg: string) => options.find((o) => o.long === arg.split('=')[0] || o.short === arg);
   const kept: string[] = [argv[0]!];
   const moved: string[] = [];
+  const oneArgument = sub.registeredArguments.length === 1 && !sub.registeredArguments[0]!.variadic;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
-      moved.push(...argv.slice(i + 1));
-      break;
+      if (!oneArgument || i + 2 >= argv.length) {
+        moved.push(...argv.slice(i + 1));
+        break;
+      }
+      moved.push(argv[++i]!);
+      continue;
     }
     if (arg.length > 1 && arg.startsWith('-') && !(arg === '-h' || arg === '--help')) {
       const option = find(arg);
       if (!option) {
-        // `--something` that is not an option stays, so commander can say "unknown option" (with a suggestion);
-        // a single-dash argument is an expression.
-        if (arg.startsWith('--') && /^--[a-zA-Z]/.test(arg)) kept.push(arg);
+        // `--something` that looks like an option stays, so commander can say "unknown option" (with a suggestion);
+        // anything else is an expression.
+        if (OPTION_LIKE.test(arg)) kept.push(arg);
         else moved.push(arg);
         continue;
       }
@@ -56,6 +67,50 @@ export function rescueDashArguments(program: Command, argv: string[]): string[] 
     kept.push(arg);
   }
   return moved.length > 0 ? [...kept, '--', ...moved] : kept;
+}
+
+/** The hint under a command-line error: an unknown `--name` may be a formula that begins with two minus signs. */
+function usageHint(e: CommanderError, argv: string[]): string {
+  const unknown = e.code === 'commander.unknownOption' && !/Did you mean/.test(e.message) ? /'(--[^']*)'/.exec(e.message)?.[1] : undefined;
+  if (unknown !== undefined && FORMULA_COMMANDS.has(argv[0]!)) {
+    const quote = (a: string) => (/^[\w=,.:/+-]+$/.test(a) ? a : `"${a.replace(/["\\$`]/g, '\\$&')}"`);
+    const rest = argv.slice(1).filter((a) => a !== unknown).map(quote).join(' ');
+    return `if ${unknown} is a formula, write "- -${unknown.slice(2)}", or put it right after --: adiff ${argv[0]} -- "${unknown}"${rest ? ` ${rest}` : ''}`;
+  }
+  return 'see adiff --help, or adiff <command> --help';
+}
+
+/** The commands whose argument is a formula. */
+const FORMULA_COMMANDS = new Set(['eval', 'hessian', 'jacobian', 'jvp', 'vjp', 'hvp', 'diff', 'graph', 'check', 'explain', 'plot']);
+
+/**
+ * An option that takes one value given twice (`--wrt x --wrt y`, `--mode forward --mode reverse`) is an error:
+ * commander would keep the last one and drop the first without a word. Repeatable options (`--at`, `--dir`,
+ * `--cotangent`) collect every value; flags may repeat. `argv` is the command line as rescueDashArguments left it.
+ */
+function checkRepeatedOptions(program: Command, argv: string[]): void {
+  const sub = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0]!));
+  if (!sub) return;
+  const options = [...sub.options, ...program.options];
+  const seen = new Set<string>();
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    const option = options.find((o) => o.long === arg.split('=')[0] || o.short === arg);
+    if (!option || !(option.required || option.optional)) continue;
+    if (!arg.includes('=')) i++; // its value
+    if (option.parseArg) continue; // a repeatable option collects its values
+    const name = option.long ?? option.short!;
+    if (seen.has(name)) {
+      const list = /names>/.test(option.flags);
+      throw new AdiffError({
+        kind: 'usage',
+        message: `${name} is given twice; it takes one value${list ? ' (a comma-separated list)' : ''}`,
+        hint: list ? `give the names in one list, e.g. ${name} x,y` : `give ${name} once`,
+      });
+    }
+    seen.add(name);
+  }
 }
 
 /** Runs adiff with user arguments (without `node` and the script) and returns the exit code. */
@@ -95,7 +150,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout.write(program.helpInformation());
       return EXIT.ok;
     }
-    await program.parseAsync(rescueDashArguments(program, argv), { from: 'user' });
+    const args = rescueDashArguments(program, argv);
+    checkRepeatedOptions(program, args);
+    await program.parseAsync(args, { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof AdiffError) {
@@ -105,7 +162,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.ok; // --help, --version
       const message = e.message.replace(/^error: /, '');
-      report({ kind: 'usage', message, hint: 'see adiff --help, or adiff <command> --help' });
+      report({ kind: 'usage', message, hint: usageHint(e, argv) });
       return EXIT.badInput;
     }
     const err = e as Error;

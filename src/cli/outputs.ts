@@ -2,14 +2,16 @@
 // a derivative order (`--order 3`); which outputs (`--of u,v`) is the core's (autodiff/outputs.ts). Errors point into the option's own text.
 import { AdiffError, type Source } from '../diagnostics.js';
 import { collectAssignments, type Binding } from './options.js';
+import type { Context } from './context.js';
 
 export { resolveOutputs, resolveSingleOutput, type Output } from '../autodiff/outputs.js';
 
 /**
  * A vector given by name (`--dir x=1,y=0`, `--cotangent u=1,v=2`) over `names` (variables or output labels):
- * names left out are 0; a name that is not one of `names` is an error pointing at it.
+ * names left out are 0; a name that is not one of `names` is an error pointing at it. A value's warnings (1e400
+ * overflows to Infinity) are reported to `ctx`.
  */
-export function parseVector(texts: string[], label: string, known: readonly string[], what: string, plural: string): { vector: Float64Array; bindings: Binding[] } {
+export function parseVector(ctx: Context, texts: string[], label: string, known: readonly string[], what: string, plural: string): { vector: Float64Array; bindings: Binding[] } {
   if (texts.length === 0) {
     throw new AdiffError({ kind: 'usage', message: `${label} is required`, hint: `for example ${label} ${known.map((n, i) => `${n}=${i === 0 ? 1 : 0}`).join(',') || 'x=1'}` });
   }
@@ -28,6 +30,7 @@ export function parseVector(texts: string[], label: string, known: readonly stri
     }
     vector[k] = b.value;
   }
+  ctx.reportAll(bindings.flatMap((b) => b.warnings));
   return { vector, bindings };
 }
 

@@ -70,7 +70,8 @@ Examples:
   adiff plot "sin(x)*exp(-x/3)" --from 0 --to 10
 
 An expression that starts with a minus sign works as typed
-(adiff eval -x^2 --at x=2), or after -- (adiff eval --at x=2 -- -x^2).
+(adiff eval -x^2 --at x=2), or right after -- (adiff eval -- -x^2 --at x=2);
+one that looks like an option (--x) works only after --.
 adiff <command> --help shows a command's options and examples.`,
     );
 }

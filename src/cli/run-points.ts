@@ -4,7 +4,7 @@
 // after writing every finished line. Past a few megabytes of input, runs of records go to worker threads
 // (parallel.ts), and their lines are written in order as they are ready.
 import { AdiffError } from '../diagnostics.js';
-import { BLOCK, drainBlock, emptyTally, runJob, type BatchPlan, type PointsOptions, type Tally } from './batch.js';
+import { BLOCK, drainBlock, earliest, emptyTally, runJob, type BatchPlan, type PointsOptions, type Tally } from './batch.js';
 import { EXIT, type Context } from './context.js';
 import type { Io, OutStream } from './io.js';
 import { countLines, parallelAfter, Pool, recordBoundary, threadCount } from './parallel.js';
@@ -179,6 +179,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   let done = 0;
   let failed = 0;
   let nonFinite = 0;
+  let firstNonFinite = 0;
 
   const parser = new PointParser({
     names: plan.names,
@@ -202,6 +203,7 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   const settle = async (t: Tally, chunks: readonly Uint8Array[]) => {
     failed += t.failed;
     nonFinite += t.nonFinite;
+    firstNonFinite = earliest(firstNonFinite, t.firstNonFinite);
     for (const message of t.reports) ctx.report({ severity: 'error', kind: 'input', message });
     done += t.count;
     for (const chunk of chunks) await sink.write(chunk);
@@ -313,6 +315,11 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
     ctx.report({ severity: 'warning', kind: 'input', message: `${failed} of ${done} points could not be evaluated; each has an error in its place in the output` });
     return EXIT.partial;
   }
-  if (nonFinite > 0 && opts.strict) return EXIT.notFinite;
+  if (nonFinite > 0 && opts.strict) {
+    // No warning per point (it would drown the output): the count, and where the first one is.
+    const points = nonFinite === 1 ? `1 of ${done} points has` : `${nonFinite} of ${done} points have`;
+    ctx.report({ severity: 'error', kind: 'domain', message: `--strict: ${points} a value or derivative that is NaN or infinite (the first at ${source.label}, line ${firstNonFinite})` });
+    return EXIT.notFinite;
+  }
   return EXIT.ok;
 }

@@ -185,6 +185,9 @@ function tooDeep(source: Source, token: IToken | undefined): AdiffError {
 const isEof = (t: IToken) => t.tokenType === undefined || t.tokenType.name === 'EOF';
 const tokenSpan = (t: IToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
 
+const SUPERSCRIPT = /[\u00b2\u00b3\u00b9\u2070-\u207f]/;
+const SUPERSCRIPT_PLAIN: Record<string, string> = { '²': '2', '³': '3', '¹': '1', '⁰': '0', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁺': '+', '⁻': '-', '⁼': '=', '⁽': '(', '⁾': ')', 'ⁿ': 'n', 'ⁱ': 'i' };
+
 function lexError(source: Source, offset: number, length: number): Diagnostic {
   const ch = String.fromCodePoint(source.text.codePointAt(offset)!);
   const span = { start: offset, end: offset + ch.length };
@@ -194,6 +197,18 @@ function lexError(source: Source, offset: number, length: number): Diagnostic {
   else if (ch === '[' || ch === '{') hint = 'use ( and ) for grouping';
   else if (ch === '|') hint = 'write abs(x) for |x|';
   else if (ch === '"' || ch === "'") hint = 'quotes belong to the shell, not to the formula';
+  else if (SUPERSCRIPT.test(ch)) {
+    // `x²`, `x⁻¹`: a power written as superscripts.
+    let run = '';
+    for (const c of source.text.slice(offset)) {
+      if (!SUPERSCRIPT.test(c)) break;
+      run += c;
+    }
+    const plain = [...run].map((c) => SUPERSCRIPT_PLAIN[c] ?? c).join('');
+    const exponent = /^[0-9]+$/.test(plain) || /^\(.*\)$/.test(plain) ? plain : `(${plain})`;
+    const base = /[\p{L}\p{N}_]+$/u.exec(source.text.slice(Math.max(0, offset - 100), offset))?.[0] ?? '';
+    return { severity: 'error', kind: 'syntax', message: `superscript '${run}': powers are written with ^`, source, span: { start: offset, end: offset + run.length }, hint: `write ${base}^${exponent}` };
+  }
   const printable = /[\p{C}\s]/u.test(ch) ? `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : ch;
   void length;
   return { severity: 'error', kind: 'syntax', message: `unexpected character '${printable}'`, source, span, hint };

@@ -4,9 +4,11 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 /**
  * Identifiers: a letter or `_`, then letters, digits, combining marks or `_`, with Unicode letters (`θ`, `α`).
+ * Superscripts (`²`, `³`, `¹`, U+2070–U+207F: `⁴`, `⁻`, `ⁿ`) are not part of a name: `x²` is not a variable called
+ * "x²" but `x` and a superscript, which the lexer rejects with a hint to write `x^2` (parse.ts).
  * Chevrotain drops a RegExp's `u` flag, so this is a custom matcher around a sticky Unicode RegExp.
  */
-const identifierPattern = /[\p{L}_][\p{L}\p{N}\p{M}_]*/uy;
+const identifierPattern = /[\p{L}_](?:(?![\u00b2\u00b3\u00b9\u2070-\u207f])[\p{L}\p{N}\p{M}_])*/uy;
 /** The same pattern restricted to ASCII (where \p{L} is A-Z a-z and \p{N} is 0-9): most names are ASCII, and this
  * RegExp is much cheaper for V8 to compile at start-up than the Unicode one, which is only built for other text. */
 const asciiIdentifierPattern = /[A-Za-z_][A-Za-z0-9_]*/y;

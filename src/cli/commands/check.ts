@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import { checkGradient, FD_SAFETY, REL_TOL, type CheckResult } from '../../autodiff/check.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { atPoint } from '../point.js';
+import { atPoint, explainGradient } from '../point.js';
 import { repeatable } from '../command-options.js';
 import { renderCheck } from '../render/check.js';
 import { obj, stringify, type Json } from '../render/json.js';
 import { fileOption, colorOption, noColorOption } from '../command-options.js';
+import { outputLabel } from '../../autodiff/outputs.js';
 
 export interface CheckOptions {
   at?: string[];
@@ -48,12 +49,14 @@ export function checkJson(expression: string, at: [string, number][], result: Ch
 
 export async function runCheck(ctx: Context, expr: string | undefined, opts: CheckOptions): Promise<number> {
   const lowered = await ctx.load(expr, opts.file);
-  const { x, wrt, bindings } = atPoint(ctx, lowered, opts.at ?? [], opts.wrt, 'reverse');
+  const point = atPoint(ctx, lowered, opts.at ?? [], opts.wrt, 'reverse');
+  const { x, wrt, bindings } = point;
+  explainGradient(ctx, lowered, point, point.result);
   const result = checkGradient(lowered.graph, lowered.output.node, x, wrt);
   if (ctx.json) {
     ctx.print(stringify(checkJson(lowered.source.text, bindings.map((b) => [b.name, b.value]), result)) + '\n');
   } else {
-    ctx.print(renderCheck(ctx.out, result, lowered.output.name ?? 'f', ctx.columns));
+    ctx.print(renderCheck(ctx.out, result, outputLabel(lowered), ctx.columns));
   }
   return result.ok ? EXIT.ok : EXIT.partial;
 }

@@ -9,10 +9,10 @@ import { precisionWarning } from '../../autodiff/diagnose.js';
 import type { Context } from '../context.js';
 import { parseNameList } from '../options.js';
 import { parseOrder, resolveOutputs } from '../outputs.js';
-import { pointFor } from '../point.js';
+import { explainResults, pointFor, strictExit } from '../point.js';
 import { renderEquations, renderGradient } from '../render/human.js';
 import { obj, stringify, type Json } from '../render/json.js';
-import { strictExit, sweepTrace, traceJson, traceText } from './higher-common.js';
+import { sweepTrace, traceJson, traceText } from './higher-common.js';
 
 export interface EvalHigherOptions {
   at?: string[];
@@ -59,10 +59,18 @@ export async function runEvalOrder(ctx: Context, expr: string | undefined, opts:
       hint: graph.inputs.length > 0 ? `for example --wrt ${graph.inputNames[0]}` : undefined,
     });
   }
-  const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
+  const point = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
   const name = graph.inputNames[wrt]!;
-  const series = outputs.map((o) => derivativesWithBounds(graph, o.node, wrt, x, order));
+  const series = outputs.map((o) => derivativesWithBounds(graph, o.node, wrt, point.x, order));
   const derivatives = series.map((s) => s.derivatives);
+  const bad = explainResults(
+    ctx,
+    lowered,
+    point,
+    outputs.map((o) => o.node),
+    outputs.flatMap((o, i) => derivatives[i]!.map((value, k) => ({ label: orderLabel(o.label, name, k), value, order: k }))),
+    { higher: { wrt: [wrt], order } },
+  );
   outputs.forEach((o, i) => {
     const w = precisionWarning(lowered, o.node, (k) => orderLabel(o.label, name, k), series[i]!.derivatives, series[i]!.errors);
     if (w) ctx.report(w);
@@ -78,7 +86,7 @@ export async function runEvalOrder(ctx: Context, expr: string | undefined, opts:
   } else {
     ctx.print(renderEquations(ctx.out, outputs.flatMap((o, i) => derivatives[i]!.map((value, k) => ({ label: orderLabel(o.label, name, k), value })))));
   }
-  return strictExit(opts.strict, derivatives.flat());
+  return strictExit(ctx, opts.strict, bad);
 }
 
 /** `adiff eval` of a program with several outputs: each output's value and gradient. */
@@ -91,6 +99,10 @@ export async function runEvalOutputs(ctx: Context, lowered: Lowered, opts: EvalH
   const r = jacobianAt(graph, outputs.map((o) => o.node), point.x, wrt, mode);
   const names = wrt.map((k) => graph.inputNames[k]!);
   const labels = outputs.map((o) => o.label);
+  const bad = explainResults(ctx, lowered, point, outputs.map((o) => o.node), [
+    ...labels.map((label, i) => ({ label, value: r.values[i]!, order: 0 })),
+    ...labels.flatMap((l, i) => names.map((n, j) => ({ label: `∂${l}/∂${n}`, value: r.jacobian[i]![j]!, order: 1 }))),
+  ]);
   const traces = opts.trace
     ? r.sweeps.map((sensitivity, s) => ({
         rows: sweepTrace(lowered, { ...r.lin, output: outputs[mode === 'reverse' ? s : 0]!.node, sensitivity, mode }),
@@ -128,5 +140,5 @@ export async function runEvalOutputs(ctx: Context, lowered: Lowered, opts: EvalH
     }
     ctx.print(labels.map((l, i) => renderGradient(ctx.out, l, r.values[i]!, names, r.jacobian[i]!)).join('\n'));
   }
-  return strictExit(opts.strict, [...r.values, ...r.jacobian.flat()]);
+  return strictExit(ctx, opts.strict, bad);
 }

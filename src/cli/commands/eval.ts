@@ -4,13 +4,14 @@ import type { Runner } from '../program.js';
 import { AdiffError } from '../../diagnostics.js';
 import type { Mode } from '../../autodiff/gradient.js';
 import { traceRows } from '../../autodiff/trace.js';
-import { EXIT, type Context } from '../context.js';
-import { atPoint } from '../point.js';
+import type { Context } from '../context.js';
+import { atPoint, explainResults, strictExit } from '../point.js';
 import { renderGradient, renderTrace } from '../render/human.js';
 import { obj, stringify, type Json } from '../render/json.js';
 import { colorOption, fileOption, noColorOption, repeatable } from '../command-options.js';
 import { runEvalOrder, runEvalOutputs, type EvalHigherOptions } from './eval-higher.js';
 import { traceJson } from './higher-common.js';
+import { outputLabel } from '../../autodiff/outputs.js';
 
 export interface EvalOptions {
   at?: string[];
@@ -39,11 +40,16 @@ export async function runEval(ctx: Context, expr: string | undefined, opts: Eval
   if (higher.of !== undefined || lowered.expressions.length > 1) return runEvalOutputs(ctx, lowered, higher, mode);
   const { graph } = lowered;
   const output = lowered.output;
-  const { result, wrt, atJson } = atPoint(ctx, lowered, opts.at, opts.wrt, mode);
+  const point = atPoint(ctx, lowered, opts.at, opts.wrt, mode);
+  const { result, wrt, atJson } = point;
 
   const names = wrt.map((k) => graph.inputNames[k]!);
   const rows = opts.trace ? traceRows(lowered, result) : undefined;
-  const outputName = output.name ?? 'f';
+  const outputName = outputLabel(lowered);
+  const bad = explainResults(ctx, lowered, point, [output.node], [
+    { label: outputName, value: result.value, order: 0 },
+    ...names.map((n, i) => ({ label: `∂${outputName}/∂${n}`, value: result.gradient[i]!, order: 1 })),
+  ]);
   if (ctx.json) {
     const entries: [string, Json][] = [
       ['expression', lowered.source.text],
@@ -61,8 +67,7 @@ export async function runEval(ctx: Context, expr: string | undefined, opts: Eval
     if (rows) ctx.print(renderTrace(ctx.out, rows, mode, outputName, names[0], ctx.columns) + '\n');
     ctx.print(renderGradient(ctx.out, outputName, result.value, names, result.gradient));
   }
-  const finite = Number.isFinite(result.value) && result.gradient.every(Number.isFinite);
-  return opts.strict && !finite ? EXIT.notFinite : EXIT.ok;
+  return strictExit(ctx, opts.strict, bad);
 }
 
 export function registerEval(program: Command, run: Runner): void {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { explainReverse } from '../../autodiff/explain.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { atPoint } from '../point.js';
+import { atPoint, explainGradient } from '../point.js';
 import { repeatable } from '../command-options.js';
 import { renderExplain } from '../render/explain.js';
 import { formatNumber } from '../render/human.js';
@@ -17,7 +17,9 @@ export interface ExplainOptions {
 
 export async function runExplain(ctx: Context, expr: string | undefined, opts: ExplainOptions): Promise<number> {
   const lowered = await ctx.load(expr, opts.file);
-  const { result, bindings } = atPoint(ctx, lowered, opts.at ?? [], opts.wrt, 'reverse');
+  const at = atPoint(ctx, lowered, opts.at ?? [], opts.wrt, 'reverse');
+  const { result, bindings } = at;
+  explainGradient(ctx, lowered, at, result);
   const explanation = explainReverse(lowered, result);
   const text = lowered.source.text.trim().replace(/\s*\n\s*/g, '; ');
   const point = bindings.map((b) => `${b.name} = ${formatNumber(b.value)}`).join(', ');

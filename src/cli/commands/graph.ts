@@ -6,7 +6,7 @@ import { graphView, type GraphView } from '../../autodiff/graph-view.js';
 import { reaching } from '../../autodiff/graph.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { atPoint } from '../point.js';
+import { atPoint, explainGradient } from '../point.js';
 import { repeatable } from '../command-options.js';
 import { parseMode } from './eval.js';
 import { renderDot } from '../render/graph-dot.js';
@@ -16,6 +16,7 @@ import { obj, stringify, type Json } from '../render/json.js';
 import type { AnnotationLabels } from '../render/graph-annotations.js';
 import { backwardView } from './graph-backward.js';
 import { fileOption, colorOption, noColorOption } from '../command-options.js';
+import { outputLabel } from '../../autodiff/outputs.js';
 
 export const GRAPH_FORMATS = ['text', 'dot', 'mermaid', 'json'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -61,12 +62,14 @@ export async function runGraph(ctx: Context, expr: string | undefined, opts: Gra
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const output = lowered.output;
-  const labels: AnnotationLabels = { output: output.name ?? 'f' };
+  const labels: AnnotationLabels = { output: outputLabel(lowered) };
   let view: GraphView;
   if (opts.backward) {
     view = backwardView(ctx, lowered, opts, labels);
   } else if (opts.at !== undefined) {
-    const { result, wrt } = atPoint(ctx, lowered, opts.at, opts.wrt, mode);
+    const point = atPoint(ctx, lowered, opts.at, opts.wrt, mode);
+    const { result, wrt } = point;
+    explainGradient(ctx, lowered, point, result);
     if (mode === 'forward') {
       if (wrt.length === 0) throw new AdiffError({ kind: 'usage', message: 'the formula has no variables to take a tangent along' });
       labels.wrt = graph.inputNames[wrt[0]!]!;

@@ -7,12 +7,12 @@ import { unitDirection } from '../../autodiff/forward.js';
 import type { Context } from '../context.js';
 import { parseNameList } from '../options.js';
 import { resolveSingleOutput } from '../outputs.js';
-import { pointFor } from '../point.js';
+import { explainResults, pointFor, strictExit } from '../point.js';
 import { formatNumber, renderGradient, styleNumber } from '../render/human.js';
 import { renderTable } from '../render/table.js';
 import { obj, stringify, type Json } from '../render/json.js';
 import { renderMatrix } from '../render/matrix.js';
-import { pointCommand, strictExit, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
+import { pointCommand, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
 
 export interface HessianOptions extends CommonOptions {
   wrt?: string;
@@ -34,7 +34,8 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
   const { graph } = lowered;
   const output = resolveSingleOutput(lowered, opts.of, 'hessian');
   const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
-  const { x } = pointFor(ctx, lowered, [output.node], opts.at);
+  const point = pointFor(ctx, lowered, [output.node], opts.at);
+  const { x } = point;
   const r = hessianAt(graph, output.node, x, wrt);
   const names = wrt.map((k) => graph.inputNames[k]!);
   // The value and gradient of the numeric reverse sweep, as `eval` gives them: the gradient follows the zero-skip
@@ -46,6 +47,21 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
   const rows = opts.trace ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
   // The forward-over-reverse table along the first variable: the gradient graph with values and tangents.
   const second = opts.trace && wrt.length > 0 ? secondOrderTrace(graph, output.node, x, unitDirection(graph, wrt[0]!), output.label) : undefined;
+  const f = output.label;
+  const second2 = (a: string, b: string) => (a === b ? `∂²${f}/∂${a}²` : `∂²${f}/∂${a}∂${b}`);
+  const bad = explainResults(
+    ctx,
+    lowered,
+    point,
+    [output.node],
+    [
+      { label: f, value: first.value, order: 0 },
+      ...names.map((n, i) => ({ label: `∂${f}/∂${n}`, value: gradient[i]!, order: 1 })),
+      // The matrix is symmetric: each entry on and above the diagonal once.
+      ...names.flatMap((a, i) => names.slice(i).map((b, d) => ({ label: second2(a, b), value: r.hessian[i]![i + d]!, order: 2 }))),
+    ],
+    { higher: { wrt, order: 2 } },
+  );
   if (ctx.json) {
     const entries = hessianEntries(names, first.value, gradient, r.hessian);
     if (rows) entries.push(['trace', traceJson(rows, 'reverse')]);
@@ -55,7 +71,6 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
     }
     ctx.print(stringify(obj(entries)) + '\n');
   } else {
-    const f = output.label;
     if (rows) ctx.print(traceText(ctx, `first-order sweep (reverse): adjoints ∂${f}/∂v`, rows, 'reverse', f, undefined));
     if (second) ctx.print(renderSecondOrder(ctx, second, names[0]!));
     ctx.print(renderGradient(ctx.out, f, first.value, names, gradient));
@@ -65,7 +80,7 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
       ctx.print(renderMatrix(ctx.out, '', names, names, r.hessian));
     }
   }
-  return strictExit(opts.strict, [first.value, ...gradient, ...r.hessian.flat()]);
+  return strictExit(ctx, opts.strict, bad);
 }
 
 /** The gradient graph with values and tangents along one variable; the ∂f/∂· rows carry a Hessian column. */
@@ -74,13 +89,14 @@ function renderSecondOrder(ctx: Context, rows: SecondOrderRow[], wrt: string): s
   const title = c.bold(`forward-over-reverse sweep along ${wrt}: the gradient as a graph (w1, w2, …), tangents ∂w/∂${wrt}`);
   const table = renderTable(
     [
-      { header: 'definition', style: (p) => c.cyan(p), maxWidth: 40 },
-      { header: 'name', style: (p) => c.magenta(p), maxWidth: 16 },
+      { header: 'definition', style: (p) => c.cyan(p), shrink: 2, minWidth: 14 },
+      { header: 'name', style: (p) => c.magenta(p), shrink: 1, minWidth: 4 },
       { header: 'value', align: 'right', style: (p, raw) => styleNumber(c, p, Number(raw)) },
       { header: `tangent ∂w/∂${wrt}`, align: 'right', style: (p, raw) => styleNumber(c, p, Number(raw)) },
     ],
     rows.map((r) => [r.definition, r.names.join(', '), formatNumber(r.value), formatNumber(r.tangent)]),
     (s) => c.underline(s),
+    ctx.columns,
   );
   return `${title}\n${table}\n`;
 }

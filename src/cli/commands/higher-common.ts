@@ -1,11 +1,11 @@
-// What the higher-order commands share: their common options, the first-order trace of one sweep, and the
-// exit code for --strict.
+// What the higher-order commands share: their common options and the first-order trace of one sweep (the exit code
+// for --strict is point.ts's strictExit).
 import type { Command } from 'commander';
 import type { NodeId } from '../../autodiff/graph.js';
 import type { Mode, PointResult } from '../../autodiff/gradient.js';
 import type { Lowered } from '../../autodiff/lower.js';
 import { traceRows } from '../../autodiff/trace.js';
-import { EXIT, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { renderTrace } from '../render/human.js';
 import { obj, type Json } from '../render/json.js';
 import { colorOption, fileOption, noColorOption, repeatable } from '../command-options.js';
@@ -70,7 +70,7 @@ export function sweepTrace(
 
 /** The trace as human text (with a title line) or as JSON rows. */
 export function traceText(ctx: Context, title: string, rows: ReturnType<typeof traceRows>, mode: Mode, output: string, wrt: string | undefined): string {
-  return `${ctx.out.bold(title)}\n${renderTrace(ctx.out, rows, mode, output, wrt)}\n`;
+  return `${ctx.out.bold(title)}\n${renderTrace(ctx.out, rows, mode, output, wrt, ctx.columns)}\n`;
 }
 
 export function traceJson(rows: ReturnType<typeof traceRows>, mode: Mode): Json {
@@ -85,10 +85,4 @@ export function traceJson(rows: ReturnType<typeof traceRows>, mode: Mode): Json 
       [key, r.derivative],
     ]),
   );
-}
-
-export function strictExit(strict: boolean | undefined, numbers: Iterable<number>): number {
-  if (!strict) return EXIT.ok;
-  for (const v of numbers) if (!Number.isFinite(v)) return EXIT.notFinite;
-  return EXIT.ok;
 }

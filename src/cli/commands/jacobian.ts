@@ -5,11 +5,11 @@ import { jacobianAt } from '../../autodiff/jacobian.js';
 import type { Context } from '../context.js';
 import { parseNameList } from '../options.js';
 import { parseModeOption, resolveOutputs } from '../outputs.js';
-import { pointFor } from '../point.js';
+import { explainResults, pointFor, strictExit } from '../point.js';
 import { renderEquations } from '../render/human.js';
 import { obj, stringify, type Json } from '../render/json.js';
 import { renderMatrix } from '../render/matrix.js';
-import { pointCommand, strictExit, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
+import { pointCommand, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
 
 export interface JacobianOptions extends CommonOptions {
   wrt?: string;
@@ -34,10 +34,14 @@ export async function runJacobian(ctx: Context, expr: string | undefined, opts: 
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
   const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
-  const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
-  const r = jacobianAt(graph, outputs.map((o) => o.node), x, wrt, mode);
+  const point = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
+  const r = jacobianAt(graph, outputs.map((o) => o.node), point.x, wrt, mode);
   const names = wrt.map((k) => graph.inputNames[k]!);
   const labels = outputs.map((o) => o.label);
+  const bad = explainResults(ctx, lowered, point, outputs.map((o) => o.node), [
+    ...labels.map((label, i) => ({ label, value: r.values[i]!, order: 0 })),
+    ...labels.flatMap((l, i) => names.map((n, j) => ({ label: `∂${l}/∂${n}`, value: r.jacobian[i]![j]!, order: 1 }))),
+  ]);
   const traces = opts.trace
     ? r.sweeps.map((sensitivity, s) => {
         const rows = sweepTrace(lowered, { ...r.lin, output: outputs[r.mode === 'reverse' ? s : 0]!.node, sensitivity, mode: r.mode });
@@ -61,7 +65,7 @@ export async function runJacobian(ctx: Context, expr: string | undefined, opts: 
       ctx.print(renderMatrix(ctx.out, '', labels, names, r.jacobian));
     }
   }
-  return strictExit(opts.strict, [...r.values, ...r.jacobian.flat()]);
+  return strictExit(ctx, opts.strict, bad);
 }
 
 export function registerJacobian(program: Command, run: Runner): void {

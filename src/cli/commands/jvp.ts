@@ -8,10 +8,10 @@ import { hvpAt } from '../../autodiff/hessian.js';
 import { jvpAt, vjpAt } from '../../autodiff/jacobian.js';
 import type { Context } from '../context.js';
 import { parseVector, resolveOutputs, resolveSingleOutput } from '../outputs.js';
-import { pointFor } from '../point.js';
+import { explainResults, pointFor, strictExit } from '../point.js';
 import { renderEquations } from '../render/human.js';
 import { obj, stringify, type Json } from '../render/json.js';
-import { pointCommand, repeatable, strictExit, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
+import { pointCommand, repeatable, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
 
 export interface ProductOptions extends CommonOptions {
   dir?: string[];
@@ -53,10 +53,14 @@ export async function runJvp(ctx: Context, expr: string | undefined, opts: Produ
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
-  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
-  const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
-  const r = jvpAt(graph, outputs.map((o) => o.node), x, d);
+  const { vector: d, bindings: dir } = parseVector(ctx, opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
+  const point = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
+  const r = jvpAt(graph, outputs.map((o) => o.node), point.x, d);
   const labels = outputs.map((o) => o.label);
+  const bad = explainResults(ctx, lowered, point, outputs.map((o) => o.node), [
+    ...labels.map((label, i) => ({ label, value: r.values[i]!, order: 0 })),
+    ...labels.map((l, i) => ({ label: `∇${l}·d`, value: r.jvp[i]!, order: 1 })),
+  ], { vector: { what: 'the direction', bindings: dir } });
   const rows = opts.trace ? sweepTrace(lowered, { ...r.lin, output: outputs[0]!.node, sensitivity: r.tangents, mode: 'forward' }) : undefined;
   if (ctx.json) {
     const entries = jvpEntries(labels, graph.inputNames, r.values, d, r.jvp);
@@ -70,7 +74,7 @@ export async function runJvp(ctx: Context, expr: string | undefined, opts: Produ
     ]));
     ctx.print(ctx.out.dim(`where d = ${vectorNote(graph.inputNames, d)}\n`));
   }
-  return strictExit(opts.strict, [...r.values, ...r.jvp]);
+  return strictExit(ctx, opts.strict, bad);
 }
 
 export async function runVjp(ctx: Context, expr: string | undefined, opts: ProductOptions): Promise<number> {
@@ -79,10 +83,15 @@ export async function runVjp(ctx: Context, expr: string | undefined, opts: Produ
   const { graph } = lowered;
   const outputs = resolveOutputs(lowered, opts.of);
   const labels = outputs.map((o) => o.label);
-  const { vector: c } = parseVector(opts.cotangent ?? [], '--cotangent', labels, 'an output', 'outputs');
-  const { x } = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
-  const r = vjpAt(graph, outputs.map((o) => o.node), x, Array.from(c));
+  const { vector: c, bindings: cotangent } = parseVector(ctx, opts.cotangent ?? [], '--cotangent', labels, 'an output', 'outputs');
+  const point = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at);
+  const r = vjpAt(graph, outputs.map((o) => o.node), point.x, Array.from(c));
   const s = labels.reduce((sum, _, i) => sum + (c[i] === 0 ? 0 : c[i]! * r.values[i]!), 0);
+  const bad = explainResults(ctx, lowered, point, outputs.map((o) => o.node), [
+    ...labels.map((label, i) => ({ label, value: r.values[i]!, order: 0 })),
+    { label: 's', value: s, order: 0 },
+    ...graph.inputNames.map((n, i) => ({ label: `∂s/∂${n}`, value: r.vjp[i]!, order: 1 })),
+  ], { vector: { what: 'the cotangent', bindings: cotangent } });
   const rows = opts.trace ? sweepTrace(lowered, { ...r.lin, output: outputs[outputs.length - 1]!.node, sensitivity: r.adjoints, mode: 'reverse' }) : undefined;
   if (ctx.json) {
     const entries = vjpEntries(labels, graph.inputNames, r.values, c, r.vjp);
@@ -97,7 +106,7 @@ export async function runVjp(ctx: Context, expr: string | undefined, opts: Produ
     ]));
     ctx.print(ctx.out.dim(`where s = ${weightedSum(labels, c)}\n`));
   }
-  return strictExit(opts.strict, [...r.values, ...r.vjp]);
+  return strictExit(ctx, opts.strict, bad);
 }
 
 export async function runHvp(ctx: Context, expr: string | undefined, opts: ProductOptions): Promise<number> {
@@ -105,13 +114,26 @@ export async function runHvp(ctx: Context, expr: string | undefined, opts: Produ
   const lowered = await ctx.load(expr, opts.file);
   const { graph } = lowered;
   const output = resolveSingleOutput(lowered, opts.of, 'hvp');
-  const { vector: d } = parseVector(opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
-  const { x } = pointFor(ctx, lowered, [output.node], opts.at);
+  const { vector: d, bindings: dir } = parseVector(ctx, opts.dir ?? [], '--dir', graph.inputNames, 'a variable of the formula', 'variables');
+  const point = pointFor(ctx, lowered, [output.node], opts.at);
+  const { x } = point;
   const r = hvpAt(graph, output.node, x, d);
   const f = output.label;
   // The value and gradient of the numeric reverse sweep, as `eval` gives them (see hessian.ts).
   const first = gradientAt(lowered, x, { output: output.node });
   const gradient = graph.inputs.map((id) => first.adjoints[id]!);
+  const bad = explainResults(
+    ctx,
+    lowered,
+    point,
+    [output.node],
+    [
+      { label: f, value: first.value, order: 0 },
+      ...graph.inputNames.map((n, i) => ({ label: `∂${f}/∂${n}`, value: gradient[i]!, order: 1 })),
+      ...graph.inputNames.map((n, i) => ({ label: `(H·d)_${n}`, value: r.hvp[i]!, order: 2 })),
+    ],
+    { higher: { wrt: graph.inputs.map((_, k) => k), order: 2 }, vector: { what: 'the direction', bindings: dir } },
+  );
   const rows = opts.trace ? sweepTrace(lowered, { ...first, output: output.node, sensitivity: first.adjoints, mode: 'reverse' }) : undefined;
   if (ctx.json) {
     const entries = hvpEntries(graph.inputNames, first.value, gradient, d, r.hvp);
@@ -126,7 +148,7 @@ export async function runHvp(ctx: Context, expr: string | undefined, opts: Produ
     ]));
     ctx.print(ctx.out.dim(`where d = ${vectorNote(graph.inputNames, d)} and H is the Hessian of ${f}\n`));
   }
-  return strictExit(opts.strict, [first.value, ...gradient, ...r.hvp]);
+  return strictExit(ctx, opts.strict, bad);
 }
 
 export function registerProducts(program: Command, run: Runner): void {

@@ -1,5 +1,6 @@
 // `adiff plot`: a function and its first derivatives along one variable over a range, drawn in the terminal
 // (Braille) or written as SVG with --out.
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { AdiffError, type Source } from '../../diagnostics.js';
 import { reaching } from '../../autodiff/graph.js';
@@ -8,12 +9,13 @@ import { linspace, sampleDerivatives } from '../../autodiff/sample.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { repeatable } from '../command-options.js';
-import { collectAssignments, parseNameList, parseValue, unusedBindings } from '../options.js';
+import { collectAssignments, parseNameList, readValue, bindingWarnings } from '../options.js';
 import { derivativeName, yRange } from '../render/plot-scale.js';
 import { renderTextPlot, type PlotCurve } from '../render/plot-text.js';
 import { renderSvgPlot } from '../render/plot-svg.js';
 import { obj, stringify } from '../render/json.js';
 import { fileOption, colorOption, noColorOption } from '../command-options.js';
+import { outputLabel } from '../../autodiff/outputs.js';
 
 export const MAX_PLOT_ORDER = 8;
 
@@ -33,10 +35,18 @@ export interface PlotOptions {
   file?: string;
 }
 
-/** A number option (`--from pi/2`), with a caret into the option's text when it is not one. */
+/** A finite number option (`--from pi/2`), with a caret into the option's text when it is not one. */
 function numberOption(text: string, label: string): number {
   const source: Source = { name: label, text };
-  return parseValue(text.trim(), { start: 0, end: text.length }, source, label);
+  const lead = text.length - text.trimStart().length;
+  const trimmed = text.trim();
+  const span = { start: lead, end: Math.max(lead + 1, lead + trimmed.length) };
+  if (trimmed === '') throw new AdiffError({ kind: 'usage', message: `${label} needs a number`, source, span: { start: 0, end: 1 }, hint: `for example ${label} 0` });
+  const { value } = readValue(trimmed, span, source, label);
+  if (!Number.isFinite(value)) {
+    throw new AdiffError({ kind: 'usage', message: `${label} must be a finite number, not ${value}`, source, span, hint: Number.isNaN(value) ? undefined : 'the largest double is about 1.8e308' });
+  }
+  return value;
 }
 
 function integerOption(text: string | undefined, label: string, fallback: number, min: number, max: number): number {
@@ -70,8 +80,17 @@ export async function runPlot(ctx: Context, expr: string | undefined, opts: Plot
   }
   const from = numberOption(opts.from, '--from');
   const to = numberOption(opts.to, '--to');
-  if (!Number.isFinite(from) || !Number.isFinite(to) || from === to) {
-    throw new AdiffError({ kind: 'usage', message: `the range must be two different finite numbers, not ${from} to ${to}` });
+  if (from === to) {
+    throw new AdiffError({ kind: 'usage', message: `the range must be two different numbers, not ${from} to ${to}`, source: { name: '--to', text: opts.to }, span: { start: 0, end: Math.max(1, opts.to.length) } });
+  }
+  if (!Number.isFinite(to - from)) {
+    // The samples are spaced (to - from)/(n - 1) apart: a wider range than the largest double has no spacing.
+    throw new AdiffError({ kind: 'usage', message: `the range from ${opts.from.trim()} to ${opts.to.trim()} is too wide: its width overflows double precision (the largest double is about 1.8e308)`, hint: 'for example --from -1e307 --to 1e307' });
+  }
+  const ymin = opts.ymin !== undefined ? numberOption(opts.ymin, '--ymin') : undefined;
+  const ymax = opts.ymax !== undefined ? numberOption(opts.ymax, '--ymax') : undefined;
+  if (ymin !== undefined && ymax !== undefined && !(ymin < ymax)) {
+    throw new AdiffError({ kind: 'usage', message: `--ymin must be below --ymax, not ${ymin} with --ymax ${ymax}`, source: { name: '--ymin', text: opts.ymin! }, span: { start: 0, end: Math.max(1, opts.ymin!.length) } });
   }
   const order = integerOption(opts.order, '--order', 1, 0, MAX_PLOT_ORDER);
   const columns = ctx.columns ?? 80;
@@ -88,7 +107,7 @@ export async function runPlot(ctx: Context, expr: string | undefined, opts: Plot
   const withX = new Map(at);
   withX.set(xName, from);
   const point = inputVector(lowered, withX, mask);
-  ctx.reportAll([...lowered.warnings, ...unusedBindings(bindings, graph.inputNames)]);
+  ctx.reportAll([...lowered.warnings, ...bindingWarnings(bindings, graph.inputNames)]);
 
   const toSvg = opts.out !== undefined && /\.svg$/i.test(opts.out);
   if (opts.out !== undefined && !toSvg) {
@@ -101,7 +120,7 @@ export async function runPlot(ctx: Context, expr: string | undefined, opts: Plot
   const count = integerOption(opts.samples, '--samples', toSvg ? 600 : 2 * (width - 8), 2, 100000);
   const xs = linspace(from, to, count);
   const samples = sampleDerivatives(graph, lowered.output.node, point, k, xs, order);
-  const fname = lowered.output.name ?? 'f';
+  const fname = outputLabel(lowered);
   const curves: PlotCurve[] = samples.curves.map((ys, j) => ({ label: `${derivativeName(fname, j)}(${xName})`, ys }));
 
   if (ctx.json) {
@@ -113,10 +132,7 @@ export async function runPlot(ctx: Context, expr: string | undefined, opts: Plot
     ])) + '\n');
     return EXIT.ok;
   }
-  const y = yRange(samples.curves, {
-    lo: opts.ymin !== undefined ? numberOption(opts.ymin, '--ymin') : undefined,
-    hi: opts.ymax !== undefined ? numberOption(opts.ymax, '--ymax') : undefined,
-  });
+  const y = yRange(samples.curves, { lo: ymin, hi: ymax });
   const title = `${fname} = ${lowered.source.text.trim().replace(/\s*\n\s*/g, '; ')}${bindings.length > 0 ? `  at ${bindings.map((b) => `${b.name}=${b.value}`).join(', ')}` : ''}`;
   if (toSvg) {
     if (!ctx.io.writeFile) throw new AdiffError({ kind: 'io', message: 'cannot write files here' });
@@ -124,7 +140,16 @@ export async function runPlot(ctx: Context, expr: string | undefined, opts: Plot
     try {
       await ctx.io.writeFile(opts.out!, svg);
     } catch (e) {
-      throw new AdiffError({ kind: 'io', message: `cannot write '${opts.out}': ${(e as Error).message}` });
+      const code = (e as { code?: string }).code;
+      const why =
+        code === 'ENOENT' ? `no such directory '${dirname(opts.out!)}'`
+        : code === 'ENOTDIR' ? `a part of '${dirname(opts.out!)}' is not a directory`
+        : code === 'EISDIR' ? 'it is a directory'
+        : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+        : code === 'ENOSPC' ? 'no space left on device'
+        : code === 'EROFS' ? 'read-only file system'
+        : (e as Error).message;
+      throw new AdiffError({ kind: 'io', message: `cannot write '${opts.out}': ${why}` });
     }
     ctx.io.stderr.write(`adiff: wrote ${opts.out}\n`);
   } else {

@@ -18,11 +18,13 @@ import { decodeUtf8 } from '../io.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { collectAssignments } from '../options.js';
+import { explainGradient } from '../point.js';
 import { renderGradient, renderTrace, formatNumber } from '../render/human.js';
 import { renderExplain } from '../render/explain.js';
 import { runHessian } from './hessian.js';
 import { runDiff } from './diff.js';
 import { colorOption, noColorOption } from '../command-options.js';
+import { outputLabel } from '../../autodiff/outputs.js';
 
 export const REPL_HELP = `Type statements to build a program, then ask about its output (the last
 expression you typed, or the last assignment):
@@ -85,10 +87,12 @@ export class ReplSession {
     return names.length > 0 ? [names.map((n) => `${n}=${formatNumber(this.point.get(n)!)}`).join(',')] : [];
   }
 
+  private inputs(lowered: Lowered): Float64Array {
+    return inputVector(lowered, this.point, reaching(lowered.graph.nodes, [lowered.output.node]));
+  }
+
   private atPoint(lowered: Lowered) {
-    const mask = reaching(lowered.graph.nodes, [lowered.output.node]);
-    const x = inputVector(lowered, this.point, mask);
-    return gradientAt(lowered, x, { output: lowered.output.node });
+    return gradientAt(lowered, this.inputs(lowered), { output: lowered.output.node });
   }
 
   private requireProgram(): Lowered {
@@ -98,8 +102,10 @@ export class ReplSession {
 
   private showGradient(lowered: Lowered): void {
     const result = this.atPoint(lowered);
-    this.ctx.reportAll(diagnosePoint(lowered, result).filter((d: Diagnostic) => d.severity === 'warning'));
-    this.ctx.print(renderGradient(this.ctx.out, lowered.output.name ?? 'f', result.value, lowered.graph.inputNames, result.gradient));
+    const reported = diagnosePoint(lowered, result).filter((d: Diagnostic) => d.severity === 'warning');
+    this.ctx.reportAll(reported);
+    explainGradient(this.ctx, lowered, { x: this.inputs(lowered), bindings: [], reported }, result);
+    this.ctx.print(renderGradient(this.ctx.out, outputLabel(lowered), result.value, lowered.graph.inputNames, result.gradient));
   }
 
   /** Handles one complete input (possibly several lines). */
@@ -137,7 +143,8 @@ export class ReplSession {
         this.ctx.print(REPL_HELP);
         return;
       case 'at': {
-        const { values } = collectAssignments([rest], ':at');
+        const { values, bindings } = collectAssignments([rest], ':at');
+        this.ctx.reportAll(bindings.flatMap((b) => b.warnings));
         for (const [k, v] of values) this.point.set(k, v);
         this.ctx.print(`at ${[...this.point].map(([k, v]) => `${k} = ${formatNumber(v)}`).join(', ')}\n`);
         return;
@@ -157,7 +164,7 @@ export class ReplSession {
       case 'trace': {
         const lowered = this.requireProgram();
         const result = this.atPoint(lowered);
-        const f = lowered.output.name ?? 'f';
+        const f = outputLabel(lowered);
         this.ctx.print(renderTrace(this.ctx.out, traceRows(lowered, result), 'reverse', f, undefined, this.ctx.columns));
         return;
       }

@@ -31,15 +31,15 @@ export function renderGradient(c: ChalkInstance, output: string, value: number, 
 /**
  * The Wengert list as a table: node, name, definition, source, value, and the tangent or adjoint column. With
  * `width` (the terminal's), the source column is cut first, then the definition and name columns, so the table
- * fits; numbers are never cut.
+ * fits; numbers are never cut. Without it (a pipe or a file) every cell is written in full.
  */
 export function renderTrace(c: ChalkInstance, rows: TraceRow[], mode: Mode, output: string, wrt: string | undefined, width?: number): string {
   const derivativeHeader = mode === 'reverse' ? `adjoint ∂${output}/∂v` : `tangent ∂v/∂${wrt ?? '?'}`;
   const table = renderTable(
     [
-      { header: 'definition', style: (p) => c.cyan(p), maxWidth: 36, shrink: 2, minWidth: 14 },
-      { header: 'name', style: (p) => c.magenta(p), maxWidth: 16, shrink: 1, minWidth: 4 },
-      { header: 'source', style: (p) => c.dim(p), maxWidth: 32, shrink: 3, minWidth: 8 },
+      { header: 'definition', style: (p) => c.cyan(p), shrink: 2, minWidth: 14 },
+      { header: 'name', style: (p) => c.magenta(p), shrink: 1, minWidth: 4 },
+      { header: 'source', style: (p) => c.dim(p), shrink: 3, minWidth: 8 },
       { header: 'value', align: 'right', style: (p, raw) => styleNumber(c, p, Number(raw)) },
       { header: derivativeHeader, align: 'right', style: (p, raw) => styleNumber(c, p, Number(raw)) },
     ],

@@ -36,22 +36,33 @@ export function yRange(curves: ArrayLike<number>[], override: Partial<Range> = {
     }
     if (hi - lo === 0) {
       const pad = Math.abs(lo) > 0 ? Math.abs(lo) * 0.5 : 1;
-      lo -= pad;
-      hi += pad;
+      lo = clamp(lo - pad);
+      hi = clamp(hi + pad);
     } else {
-      const margin = (hi - lo) * 0.05;
-      lo -= margin;
-      hi += margin;
+      // Halves: hi - lo overflows when the values span more than the largest double (±1e308).
+      const margin = (hi / 2 - lo / 2) * 0.1;
+      lo = clamp(lo - margin);
+      hi = clamp(hi + margin);
     }
   }
+  // One end given (--ymin or --ymax) beyond the data's other end: the other end keeps the data's span (or 1) away.
+  if (override.lo !== undefined && override.hi === undefined && !(hi > override.lo)) hi = clamp(override.lo + Math.max(1, hi / 2 - lo / 2));
+  if (override.hi !== undefined && override.lo === undefined && !(override.hi > lo)) lo = clamp(override.hi - Math.max(1, hi / 2 - lo / 2));
   const range = { lo: override.lo ?? lo, hi: override.hi ?? hi };
   if (!(range.hi > range.lo)) return { lo: range.lo - 1, hi: range.lo + 1 };
   return range;
 }
 
+const clamp = (v: number) => Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, v));
+
+/** Where `v` lies between `a` (0) and `b` (1); computed on halves, so that b - a may exceed the largest double. */
+export function fraction(v: number, a: number, b: number): number {
+  return (v / 2 - a / 2) / (b / 2 - a / 2);
+}
+
 /** Round tick values (1, 2 or 5 times a power of ten apart) inside [lo, hi], about `count` of them. */
 export function niceTicks(lo: number, hi: number, count: number): number[] {
-  const rough = (hi - lo) / Math.max(1, count);
+  const rough = ((hi / 2 - lo / 2) / Math.max(1, count)) * 2;
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
   const ticks: number[] = [];

@@ -1,6 +1,6 @@
 // A plot as a standalone SVG: axes with nice ticks and labels, a light grid, the zero line, one coloured
 // polyline per piece of each curve (gaps and poles from plot-scale.ts stay gaps), and a legend.
-import { clipCurve, niceTicks, type Range } from './plot-scale.js';
+import { clipCurve, fraction, niceTicks, type Range } from './plot-scale.js';
 import { formatShort } from './numbers.js';
 import type { PlotCurve } from './plot-text.js';
 
@@ -27,8 +27,8 @@ export function renderSvgPlot(o: SvgPlotOptions): string {
   const ph = H - m.top - m.bottom;
   const x0 = o.xs[0]!;
   const x1 = o.xs[o.xs.length - 1]!;
-  const sx = (x: number) => m.left + ((x - x0) / (x1 - x0)) * pw;
-  const sy = (y: number) => m.top + ((o.y.hi - y) / (o.y.hi - o.y.lo)) * ph;
+  const sx = (x: number) => m.left + fraction(x, x0, x1) * pw;
+  const sy = (y: number) => m.top + fraction(y, o.y.hi, o.y.lo) * ph;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);

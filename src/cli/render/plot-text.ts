@@ -3,7 +3,7 @@
 // plot-scale.ts, so gaps and poles are never drawn as spikes.
 import type { ChalkInstance } from 'chalk';
 import { codePointLength } from '../../diagnostics.js';
-import { clipCurve, niceTicks, type Range } from './plot-scale.js';
+import { clipCurve, fraction, niceTicks, type Range } from './plot-scale.js';
 import { formatShort } from './numbers.js';
 
 export interface PlotCurve {
@@ -43,8 +43,8 @@ export function renderTextPlot(c: ChalkInstance, o: TextPlotOptions): string {
   const ph = rows * 4;
   const bits = new Uint8Array(cols * rows);
   const colour = new Int8Array(cols * rows).fill(-1);
-  const px = (x: number) => ((x - x0) / (x1 - x0)) * (pw - 1);
-  const py = (y: number) => ((o.y.hi - y) / (o.y.hi - o.y.lo)) * (ph - 1);
+  const px = (x: number) => fraction(x, x0, x1) * (pw - 1);
+  const py = (y: number) => fraction(y, o.y.hi, o.y.lo) * (ph - 1);
   const dot = (fx: number, fy: number, curve: number) => {
     const ix = Math.round(fx);
     const iy = Math.round(fy);
@@ -94,7 +94,9 @@ export function renderTextPlot(c: ChalkInstance, o: TextPlotOptions): string {
     lines.push(line.replace(/\s+$/, ''));
   }
   // x-axis: ticks under the canvas, labels centred on them without overlapping.
+  // Left to right: a range given from high to low (--from 5 --to -5) is drawn with x decreasing.
   const xTicks = niceTicks(Math.min(x0, x1), Math.max(x0, x1), Math.max(2, Math.floor(cols / 12)));
+  if (x1 < x0) xTicks.reverse();
   let axis = `${' '.repeat(gutter)}└`;
   const marks = new Set(xTicks.map((t) => Math.round(px(t) / 2)));
   for (let col = 0; col < cols; col++) axis += marks.has(col) ? '┬' : '─';

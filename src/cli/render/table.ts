@@ -6,8 +6,6 @@ export interface Column {
   align?: 'left' | 'right';
   /** Colour for a body cell, applied after padding so widths stay right. */
   style?: (padded: string, raw: string) => string;
-  /** Cells wider than this are cut with an ellipsis. */
-  maxWidth?: number;
   /**
    * When the table is wider than the width it must fit, columns with a `shrink` priority are cut (highest
    * priority first, never below `minWidth`); columns without one (numbers) are never cut.
@@ -41,17 +39,17 @@ function fitWidths(columns: Column[], natural: number[], width: number | undefin
   return widths;
 }
 
-/** A table; with `width`, shrinkable columns are cut with an ellipsis so the table fits that many columns. */
+/** A table; with `width`, shrinkable columns are cut with an ellipsis so the table fits that many columns; without, nothing is cut. */
 export function renderTable(
   columns: Column[],
   rows: string[][],
   headerStyle: (s: string) => string = (s) => s,
   width?: number,
 ): string {
-  const first = rows.map((r) => r.map((cell, i) => cut(cell, columns[i]!.maxWidth)));
-  const natural = columns.map((col, i) => Math.max(codePointLength(col.header), ...first.map((r) => codePointLength(r[i] ?? ''))));
+  const natural = columns.map((col, i) => Math.max(codePointLength(col.header), ...rows.map((r) => codePointLength(r[i] ?? ''))));
   const widths = fitWidths(columns, natural, width);
-  const cells = first.map((r) => r.map((cell, i) => cut(cell, widths[i])));
+  // Only a table fitted to a width (a terminal's) is cut; on a pipe every cell is written in full.
+  const cells = width === undefined ? rows : rows.map((r) => r.map((cell, i) => cut(cell, widths[i])));
   const pad = (s: string, i: number) => {
     const fill = ' '.repeat(Math.max(0, widths[i]! - codePointLength(s)));
     return columns[i]!.align === 'right' ? fill + s : s + fill;
