@@ -1,7 +1,7 @@
 // Domain problems and kinks at a point, as warnings that name the subexpression: where a value first becomes
 // NaN or infinite, where a local derivative that the result depends on is infinite or NaN, and where a
 // function is not differentiable and a documented convention was used.
-import type { Diagnostic } from '../diagnostics.js';
+import { sourceExcerpt, type Diagnostic } from '../diagnostics.js';
 import { dependsOnInput } from './graph.js';
 import type { Lowered } from './lower.js';
 import type { PointResult } from './gradient.js';
@@ -15,8 +15,8 @@ export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic
   // Only derivatives with respect to the requested variables matter (a NaN ∂/∂y is no news when only ∂/∂x is asked).
   const depends = dependsOnInput(graph.nodes, result.wrt.map((k) => graph.inputs[k]!));
   const out: Diagnostic[] = [];
-  const text = (span: { start: number; end: number } | undefined) =>
-    span ? source.text.slice(span.start, span.end).replace(/\s+/g, ' ') : 'a subexpression';
+  // A bounded excerpt: in a deep chain each node spans nearly the whole text (see sourceExcerpt).
+  const text = (span: { start: number; end: number } | undefined) => (span ? sourceExcerpt(source.text, span) : 'a subexpression');
   graph.nodes.forEach((node, id) => {
     if (node.kind !== 'op' || !mask[id]) return;
     const args = node.args.map((a) => values[a]!);
