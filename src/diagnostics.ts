@@ -62,25 +62,40 @@ export interface LineColumn {
   lineStart: number;
 }
 
+/**
+ * Where each line of the last text asked about starts, and its code-point offsets: a thousand warnings about one
+ * long line cost one pass over it, not one pass each.
+ */
+let indexed: { text: string; starts: number[]; codePoint: (offset: number) => number } | undefined;
+
+function lineIndex(text: string): NonNullable<typeof indexed> {
+  if (indexed?.text === text) return indexed;
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return (indexed = { text, starts, codePoint: codePointOffsets(text) });
+}
+
 /** Converts a UTF-16 offset into a 1-based line and a 1-based column counted in code points. */
 export function lineColumn(text: string, offset: number): LineColumn {
   const at = Math.max(0, Math.min(offset, text.length));
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < at; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      lineStart = i + 1;
-    } else if (c === 13 && text.charCodeAt(i + 1) !== 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  const { starts, codePoint } = lineIndex(text);
+  // The last line start at or before `at`.
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
   }
-  let lineEnd = lineStart;
-  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
-  const column = codePointLength(text.slice(lineStart, at)) + 1;
-  return { line, column, lineText: text.slice(lineStart, lineEnd), lineStart };
+  const lineStart = starts[lo]!;
+  // The line ends before its line break (\n, \r\n or \r), or at the end of the text.
+  let lineEnd = lo + 1 < starts.length ? starts[lo + 1]! - 1 : text.length;
+  if (lineEnd > lineStart && text[lineEnd] === '\n' && text[lineEnd - 1] === '\r') lineEnd--;
+  const column = codePoint(at) - codePoint(lineStart) + 1;
+  return { line: lo + 1, column, lineText: text.slice(lineStart, lineEnd), lineStart };
 }
 
 export function codePointLength(s: string): number {
@@ -96,19 +111,38 @@ export function codePointLength(s: string): number {
   return n;
 }
 
-/**
- * The text of a span as a message quotes it: whitespace runs as one space, and a long text cut in the middle
- * (`ln(x+x+x … x+x+x)`), so a message about a subexpression of a huge formula stays one readable line.
- */
-export function excerpt(text: string, span: Span, max = 60): string {
-  const head = Math.ceil(max / 2);
-  const tail = max - head;
-  if (span.end - span.start <= 4 * max) {
-    const chars = Array.from(text.slice(span.start, span.end).replace(/\s+/g, ' '));
-    if (chars.length <= max) return chars.join('');
-    return `${chars.slice(0, head).join('').trimEnd()} … ${chars.slice(chars.length - tail).join('').trimStart()}`;
+/** Maps UTF-16 offsets into `text` to code-point offsets (what Python's str or Array.from(text) index), in one pass. */
+export function codePointOffsets(text: string): (offset: number) => number {
+  if (!/[\ud800-\udfff]/.test(text)) return (offset) => offset;
+  const at = new Uint32Array(text.length + 1);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    at[i] = n;
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) at[++i] = n;
+    n++;
   }
-  const first = Array.from(text.slice(span.start, span.start + 4 * head).replace(/\s+/g, ' ')).slice(0, head).join('');
-  const lastChars = Array.from(text.slice(span.end - 4 * tail, span.end).replace(/\s+/g, ' '));
-  return `${first.trimEnd()} … ${lastChars.slice(lastChars.length - tail).join('').trimStart()}`;
+  at[text.length] = n;
+  return (offset) => at[offset]!;
+}
+
+/** The longest source excerpt a trace row, graph node or warning shows; longer ones keep their start and end around ' … '. */
+export const MAX_EXCERPT = 120;
+
+/**
+ * The source of a node, whitespace collapsed, at most about MAX_EXCERPT characters: each of the n nested nodes of
+ * a deep chain (`- - - ... x`) spans nearly the whole text, so full excerpts would make a trace, a graph or the warnings O(n²) long.
+ */
+export function sourceExcerpt(text: string, span: Span | undefined): string {
+  if (!span) return '';
+  const { start, end } = span;
+  const half = MAX_EXCERPT / 2;
+  const clean = (s: string) => s.replace(/\s+/g, ' ');
+  if (end - start <= MAX_EXCERPT + 3) return clean(text.slice(start, end));
+  // Do not split a surrogate pair at either cut.
+  let a = start + half;
+  if (/[\ud800-\udbff]/.test(text[a - 1] ?? '')) a++;
+  let b = end - half;
+  if (/[\udc00-\udfff]/.test(text[b] ?? '')) b--;
+  return `${clean(text.slice(start, a))} … ${clean(text.slice(b, end))}`;
 }

@@ -64,6 +64,24 @@ describe('adiff graph', () => {
     expect(g.nodes.filter((n: any) => n.effective).map((n: any) => n.definition)).toEqual(['v0 = x', 'v1 = v0 ^ 2']);
   });
 
+  it('JSON carries the program once (expression) and per node a bounded source excerpt and its span in code points', async () => {
+    const g = json(await run(['graph', 'b = x*y; b + sin(b)', '--json']));
+    expect(g.expression).toBe('b = x*y; b + sin(b)');
+    // Counted by hand: x*y starts at 4; sin(b) at 13; b + sin(b) at 9; the text is 19 characters long.
+    expect(g.nodes.map((n: any) => [n.id, n.source, n.span])).toEqual([
+      ['v-1', '', null],
+      ['v0', '', null],
+      ['v1', 'x*y', [4, 7]],
+      ['v2', 'sin(b)', [13, 19]],
+      ['v3', 'b + sin(b)', [9, 19]],
+    ]);
+    // Spans count code points, not UTF-16 units: 𝑥 (U+1D465) is one character, two units.
+    const u = json(await run(['graph', 'θ = x/y; 𝑥*θ + 1', '--json']));
+    const chars = Array.from(u.expression as string);
+    for (const n of u.nodes.filter((n: any) => n.span)) expect(chars.slice(n.span[0], n.span[1]).join('')).toBe(n.source);
+    expect(u.nodes.find((n: any) => n.source === '𝑥*θ + 1').span).toEqual([9, 16]);
+  });
+
   it('--backward draws the derivative graph: ∂(x*y + sin x)/∂x = y + cos x, ∂/∂y = x', async () => {
     const g = json(await run(['graph', 'x*y + sin(x)', '--backward', '--at', 'x=1,y=2', '--json']));
     const dx = g.nodes.find((n: any) => n.names.includes('∂f/∂x'));
@@ -150,6 +168,32 @@ describe('adiff check', () => {
     expect((await run(['check', 'exp(x)', '--at', 'x=0.5'])).code).toBe(1);
   });
 
+  it('checks every output of a program, or those of --of, and says which output it checks', async () => {
+    // f1 = x*y: ∂x = y = 3, ∂y = x = 2; f2 = x + y: ∂x = ∂y = 1 (at x=2, y=3).
+    const j = json(await run(['check', 'x*y; x + y', '--at', 'x=2,y=3', '--json']));
+    expect(j.outputs).toEqual(['f1', 'f2']);
+    expect([j.checks.f1.value, j.checks.f2.value]).toEqual([6, 5]);
+    expect([j.checks.f1.partials.x.reverse.value, j.checks.f1.partials.y.reverse.value]).toEqual([3, 2]);
+    expect([j.checks.f2.partials.x.forward.value, j.checks.f2.partials.y.symbolic.value]).toEqual([1, 1]);
+    expect(j.ok).toBe(true);
+    const t = await run(['check', 'x*y; x + y', '--at', 'x=2,y=3']);
+    expect(t.code).toBe(0);
+    expect(t.stdout.match(/^∂f1\/∂[xy] +reverse/gm)).toHaveLength(2);
+    expect(t.stdout.match(/^∂f2\/∂[xy] +reverse/gm)).toHaveLength(2);
+    // Assignments alone: the last one is the output, and the text says so; --of picks any.
+    const last = await run(['check', 'u = x*y; v = x + y', '--at', 'x=2,y=3']);
+    expect(last.stdout).toContain("(v is the program's output, its last assignment; --of u,v checks each of them)");
+    const u = json(await run(['check', 'u = x*y; v = x + y', '--at', 'x=2,y=3', '--of', 'u', '--json']));
+    expect(u).toMatchObject({ output: 'u', value: 6, ok: true });
+    expect(u.partials.y.reverse.value).toBe(2);
+    // A constant output and a formula without variables: nothing fails.
+    for (const [expr, value] of [['5', 5], ['2+3', 5], ['x=3; x', 3]]) {
+      const c = await run(['check', String(expr)]);
+      expect(c.code, String(expr)).toBe(0);
+      expect(c.stdout).toBe(`f = ${value}: the formula has no variables, so there is nothing to check\n`);
+    }
+  });
+
   it('passes on hard but correct cases (steep, large, tiny values)', async () => {
     for (const [expr, at] of [['tan(x)^3 + 1e8*x^4', 'x=1.5'], ['exp(-x^2)*1e-12', 'x=3'], ['atan2(y, x)', 'x=-1,y=1e-3'], ['x^y', 'x=2,y=0.5']]) {
       const t = await run(['check', expr!, '--at', at!]);
@@ -175,6 +219,59 @@ describe('adiff explain', () => {
   it('with --wrt, skips what does not depend on it; lists what lies outside the effective subgraph', async () => {
     const t = await run(['explain', 'u = exp(z); (x+y)*x', '--at', 'x=2,y=3', '--wrt', 'y']);
     expectGolden('explain/wrt.txt', t.stdout);
+  });
+
+  it('explains a formula whose output is a constant or depends on no variable (exit 0, derivatives 0)', async () => {
+    // Values by hand: 5; 2 + 3 = 5; x = 3 makes the output the constant 3; pi = Math.PI.
+    for (const [expr, forward, value] of [
+      ['5', 'f = 5  (a constant', '5'],
+      ['2+3', 'v1 = 2 + 3 = 5', '5'],
+      ['x=3; x', 'f = 3  (a constant', '3'],
+      ['pi', 'f = pi = 3.14159  (a constant', String(Math.PI)],
+    ]) {
+      const t = await run(['explain', expr!]);
+      expect(t.code, expr).toBe(0);
+      expect(t.stderr).toBe('');
+      expect(t.stdout).toContain(forward);
+      expect(t.stdout).toContain('Reverse pass: f does not depend on any variable, so every derivative is 0: there is nothing to sweep.');
+      expect(t.stdout).toMatch(new RegExp(`Result: f = ${value.replace('.', '\\.')}; the formula has no variables, so there is nothing to differentiate\\.\n$`));
+    }
+    // x is a variable but the output does not depend on it: ∂f/∂x = 0.
+    const u = await run(['explain', 'u = sin(x); 7', '--at', 'x=1']);
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('Result: every partial derivative is 0.\n  ∂f/∂x = 0\n');
+    // With --wrt y, x^2 does not depend on y: ∂f/∂y = 0, and the sweep is not run.
+    const w = await run(['explain', 'u = sin(y); x^2', '--at', 'x=2,y=3', '--wrt', 'y']);
+    expect(w.code).toBe(0);
+    expect(w.stdout).toContain('Reverse pass: f does not depend on y, so every derivative is 0');
+    expect(w.stdout).toMatch(/∂f\/∂y = 0\n$/);
+    // A constant part of a formula is not followed, and the text says why without --wrt too.
+    expect((await run(['explain', 'sin(2) + x', '--at', 'x=1'])).stdout).toContain('v1 does not depend on any variable: not followed');
+  });
+
+  it('explains every output of a program, or those of --of, and says which one it explains', async () => {
+    // f1 = x*y: ∂x = y = 3, ∂y = x = 2; f2 = x + y: ∂x = ∂y = 1 (at x=2, y=3).
+    const t = await run(['explain', 'x*y; x + y', '--at', 'x=2,y=3']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('Reverse-mode differentiation of f1 (output 1 of 2) in ‹x*y; x + y› at x = 2, y = 3');
+    expect(t.stdout).toContain('Reverse-mode differentiation of f2 (output 2 of 2) in ‹x*y; x + y› at x = 2, y = 3');
+    expect(t.stdout).toMatch(/∂f1\/∂x = v̄-1 = 3\n  ∂f1\/∂y = v̄0 = 2\n/);
+    expect(t.stdout).toMatch(/∂f2\/∂x = v̄-1 = 1\n  ∂f2\/∂y = v̄0 = 1\n$/);
+    // Assignments alone: the output is the last one, and the text says so.
+    const last = await run(['explain', 'a = x*y; b = x + y', '--at', 'x=2,y=3']);
+    expect(last.stdout).toContain("(b is the program's output, its last assignment; --of a,b explains each of them)");
+    const both = await run(['explain', 'a = x*y; b = x + y', '--at', 'x=2,y=3', '--of', 'a,b']);
+    expect(both.stdout).toMatch(/∂a\/∂x = v̄-1 = 3\n  ∂a\/∂y = v̄0 = 2\n/);
+    expect(both.stdout).toMatch(/∂b\/∂x = v̄-1 = 1\n  ∂b\/∂y = v̄0 = 1\n$/);
+    // One output a constant among others: its derivatives are 0.
+    const mixed = await run(['explain', 'x; 5', '--at', 'x=2']);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toMatch(/∂f1\/∂x = v̄0 = 1\n/);
+    expect(mixed.stdout).toMatch(/f2 = 5 {2}\(a constant[\s\S]*∂f2\/∂x = 0\n$/);
+    // --of names that are not assigned are errors pointing at them (exit 2).
+    const bad = await run(['explain', 'a = x*y; b = x + y', '--at', 'x=2,y=3', '--of', 'a,z']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("the program assigns no 'z'");
   });
 
   it('writes each local partial from the rule table with formulas as the carrier', () => {
@@ -278,6 +375,15 @@ describe('adiff repl', () => {
     const s6 = Math.sin(6);
     for (const v of [-9 * s6, Math.cos(6) - 6 * s6, -4 * s6]) expect(t.stdout).toContain(formatShort(v, 6).slice(0, 6));
     expect(t.code).toBe(0);
+  });
+
+  it(':explain of a constant formula explains it and the session goes on', async () => {
+    const t = await run(['repl'], { stdin: '2+3\n:explain\nx^2\n:at x=3\n:grad\n' });
+    expect(t.code).toBe(0);
+    expect(t.stderr).toBe('');
+    expect(t.stdout).toContain('Reverse sweep of f\n');
+    expect(t.stdout).toContain('Result: f = 5; the formula has no variables, so there is nothing to differentiate.');
+    expect(t.stdout).toMatch(/∂f\/∂x = 6\n$/); // d/dx x² = 2x = 6
   });
 
   it('knows when an input continues on the next line', () => {

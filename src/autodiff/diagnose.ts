@@ -2,7 +2,7 @@
 // NaN or infinite (from finite arguments, or NaN from infinite ones: ∞ − ∞, 0·∞, sin(∞)), where a local derivative
 // that the result depends on is infinite or NaN, and where a function is not differentiable and a documented
 // convention was used. `diagnoseHigher` finds where derivatives of order 2 and more first stop being finite.
-import { excerpt, type Diagnostic, type Span } from '../diagnostics.js';
+import { sourceExcerpt, type Diagnostic, type Span } from '../diagnostics.js';
 import type { NodeId } from './graph.js';
 import { taylorNodes } from './taylor.js';
 import { dependsOnInput } from './graph.js';
@@ -54,7 +54,8 @@ export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic
   // Only derivatives with respect to the requested variables matter (a NaN ∂/∂y is no news when only ∂/∂x is asked).
   const depends = dependsOnInput(graph.nodes, result.wrt.map((k) => graph.inputs[k]!));
   const out: Diagnostic[] = [];
-  const text = (span: { start: number; end: number } | undefined) => (span ? excerpt(source.text, span) : 'a subexpression');
+  // A bounded excerpt: in a deep chain each node spans nearly the whole text (see sourceExcerpt).
+  const text = (span: { start: number; end: number } | undefined) => (span ? sourceExcerpt(source.text, span) : 'a subexpression');
   graph.nodes.forEach((node, id) => {
     if (node.kind !== 'op' || !mask[id]) return;
     const args = node.args.map((a) => values[a]!);
@@ -143,7 +144,7 @@ function derivativeOf(k: number, what: string, along: string): string {
  */
 export function diagnoseHigher(lowered: Lowered, outputs: readonly NodeId[], wrt: number, x: ArrayLike<number>, order: number): Diagnostic[] {
   const { graph, source } = lowered;
-  const text = (span: Span | undefined) => (span ? `'${excerpt(source.text, span)}'` : 'a subexpression');
+  const text = (span: Span | undefined) => (span ? `'${sourceExcerpt(source.text, span)}'` : 'a subexpression');
   const { nodes, coefficient, map } = taylorNodes(graph, outputs, wrt, x, order);
   const along = graph.inputNames[wrt]!;
   // The lowest order at which each node of the Taylor graph stops being finite (order + 1: never).

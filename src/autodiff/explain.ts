@@ -7,7 +7,8 @@ import { dependsOnInput, usersOf, type Graph, type NodeId } from './graph.js';
 import type { Lowered } from './lower.js';
 import type { PointResult } from './gradient.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
-import { definitionOf, formatConstant, wengertLabels } from './trace.js';
+import { sourceExcerpt } from '../diagnostics.js';
+import { definitionOf, formatConstant, namesByNode, wengertLabels } from './trace.js';
 import { outputLabel } from './outputs.js';
 
 /** A formula with the precedence of its outermost operator: 1 `+ -`, 2 `* /`, 3 prefix minus, 4 `^`, 5 atom. */
@@ -92,7 +93,16 @@ export interface ExplainStep {
 
 export interface Explanation {
   output: string;
+  /** The output node's label (`v3`), or the constant as written when the output is a constant (`5`, `pi`). */
   outputLabel: string;
+  value: number;
+  /**
+   * Whether the output depends on any of the variables differentiated (all of them, or --wrt's). When it does
+   * not — a constant, `2+3`, `sin(2)`, or `x` with --wrt y — every derivative is 0 and there is nothing to sweep.
+   */
+  dependent: boolean;
+  /** Whether every variable of the formula is differentiated (no --wrt, or --wrt naming them all). */
+  allVariables: boolean;
   /** Forward pass: every node of the sweep in evaluation order. */
   forward: { label: string; definition: string; source: string; value: number; names: string[] }[];
   /** Backward pass: the steps in reverse order (the output first), then the inputs. */
@@ -104,7 +114,8 @@ export interface Explanation {
   gradient: { name: string; label: string; value: number }[];
 }
 
-export function explainReverse(lowered: Lowered, result: PointResult): Explanation {
+/** The explanation of `result.output` (any output of the program, not only its default one). */
+export function explainReverse(lowered: Lowered, result: PointResult, outputName?: string): Explanation {
   const { graph, source } = lowered;
   const { mask, values, partials } = result;
   const labels = wengertLabels(graph, mask);
@@ -113,12 +124,9 @@ export function explainReverse(lowered: Lowered, result: PointResult): Explanati
   graph.nodes.forEach((n, id) => {
     if (n.kind === 'op' && !labels.has(id)) labels.set(id, `u${unusedCount++}`);
   });
-  const text = (id: NodeId) => {
-    const span = graph.nodes[id]!.span;
-    return span ? source.text.slice(span.start, span.end).replace(/\s+/g, ' ') : '';
-  };
-  const names = new Map<NodeId, string[]>();
-  for (const { name, node } of graph.names) names.set(node, [...(names.get(node) ?? []), name]);
+  // A bounded excerpt: each node of a deep chain spans nearly the whole text (see sourceExcerpt).
+  const text = (id: NodeId) => sourceExcerpt(source.text, graph.nodes[id]!.span);
+  const names = namesByNode(graph.names);
   const argFormula = (g: Graph, a: NodeId): Formula => {
     const n = g.nodes[a]!;
     if (n.kind === 'const') {
@@ -223,5 +231,16 @@ export function explainReverse(lowered: Lowered, result: PointResult): Explanati
   graph.nodes.forEach((n, id) => {
     if (n.kind === 'op' && !mask[id]) unused.push({ label: labels.get(id)!, definition: `${labels.get(id)!} = ${definitionOf(graph, id, labels)}`, source: text(id) });
   });
-  return { output: outputLabel(lowered), outputLabel: labels.get(output)!, forward, steps, unused, independent, gradient };
+  return {
+    output: outputName ?? outputLabel(lowered),
+    outputLabel: labels.get(output) ?? definitionOf(graph, output, labels),
+    value: values[output]!,
+    dependent: relevant[output] === 1,
+    allVariables: result.wrt.length === graph.inputs.length,
+    forward,
+    steps,
+    unused,
+    independent,
+    gradient,
+  };
 }

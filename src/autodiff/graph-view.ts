@@ -2,9 +2,9 @@
 // are drawn once, with one edge per use), its Wengert label, definition, assigned names, the piece of source it
 // came from, whether it lies in the effective subgraph, and — at a point — its value, adjoint and tangent.
 import type { Graph, GraphNode, NodeId } from './graph.js';
-import { definitionOf, formatConstant, wengertLabels } from './trace.js';
+import { definitionOf, formatConstant, namesByNode, wengertLabels } from './trace.js';
 import { PRIMS } from './primitives.js';
-import type { Source } from '../diagnostics.js';
+import { sourceExcerpt, type Source, type Span } from '../diagnostics.js';
 
 export interface ViewNode {
   node: NodeId;
@@ -17,8 +17,11 @@ export interface ViewNode {
   definition: string;
   /** Names the program assigned to this node. */
   names: string[];
-  /** The piece of the program this node came from ('' when it has none). */
+  /** The piece of the program this node came from ('' when it has none), whitespace collapsed; a long piece
+   * keeps its start and end around ' … ' (about 120 characters: see sourceExcerpt), so drawings stay linear. */
   source: string;
+  /** Where that piece lies in the program's text (UTF-16 offsets), when the node has one. */
+  span?: Span;
   /** Whether the node reaches the output (takes part in evaluation and sweeps). */
   effective: boolean;
   isOutput: boolean;
@@ -93,8 +96,7 @@ export function graphView(
   extraNames: { name: string; node: NodeId }[] = [],
 ): GraphView {
   const labels = viewLabels(graph, mask);
-  const names = new Map<NodeId, string[]>();
-  for (const { name, node } of [...graph.names, ...extraNames]) names.set(node, [...(names.get(node) ?? []), name]);
+  const names = namesByNode([...graph.names, ...extraNames]);
   const outputSet = new Set(outputs);
   // A constant nothing uses (the exponent of x^2 lives in the powc node itself) is not drawn.
   const used = new Uint8Array(graph.nodes.length);
@@ -106,7 +108,7 @@ export function graphView(
     const label = labels.get(id)!;
     const symbol = node.kind === 'input' ? node.name : node.kind === 'const' ? formatConstant(node) : opSymbol(node);
     const definition = node.kind === 'op' ? `${label} = ${definitionOf(graph, id, labels)}` : node.kind === 'input' ? `${label} = ${node.name}` : symbol;
-    const span = node.span;
+    const span = node.kind === 'op' ? node.span : undefined;
     const view: ViewNode = {
       node: id,
       id: label,
@@ -114,7 +116,8 @@ export function graphView(
       symbol,
       definition,
       names: names.get(id) ?? [],
-      source: span && node.kind === 'op' ? source.text.slice(span.start, span.end).replace(/\s+/g, ' ') : '',
+      source: sourceExcerpt(source.text, span),
+      ...(span ? { span } : {}),
       effective: mask[id] === 1,
       isOutput: outputSet.has(id),
     };

@@ -1,4 +1,5 @@
 // The Wengert list as rows of a textbook table: name, definition, source, primal, tangent or adjoint.
+import { sourceExcerpt } from '../diagnostics.js';
 import type { Graph, GraphNode, NodeId } from './graph.js';
 import type { Lowered } from './lower.js';
 import type { PointResult } from './gradient.js';
@@ -64,31 +65,22 @@ export function definitionOf(graph: Graph, id: NodeId, labels: Map<NodeId, strin
   }
 }
 
-/** The longest source excerpt a row shows; longer ones keep their start and end around ' … '. */
-export const MAX_EXCERPT = 120;
-
-/**
- * The source of a node, whitespace collapsed, at most about MAX_EXCERPT characters: each of the n nested nodes of
- * a deep chain (`- - - ... x`) spans nearly the whole text, so full excerpts would make a trace O(n²) long.
- */
-function excerpt(text: string, start: number, end: number): string {
-  const half = MAX_EXCERPT / 2;
-  const clean = (s: string) => s.replace(/\s+/g, ' ');
-  if (end - start <= MAX_EXCERPT + 3) return clean(text.slice(start, end));
-  // Do not split a surrogate pair at either cut.
-  let a = start + half;
-  if (/[\ud800-\udbff]/.test(text[a - 1] ?? '')) a++;
-  let b = end - half;
-  if (/[\udc00-\udfff]/.test(text[b] ?? '')) b--;
-  return `${clean(text.slice(start, a))} … ${clean(text.slice(b, end))}`;
+/** The names assigned to each node, in program order (one pass: a node may carry thousands of aliases). */
+export function namesByNode(named: readonly { name: string; node: NodeId }[]): Map<NodeId, string[]> {
+  const names = new Map<NodeId, string[]>();
+  for (const { name, node } of named) {
+    const list = names.get(node);
+    if (list) list.push(name);
+    else names.set(node, [name]);
+  }
+  return names;
 }
 
 /** The trace of one point: one row per input and per operation of the effective subgraph. */
 export function traceRows(lowered: Lowered, result: PointResult): TraceRow[] {
   const { graph, source } = lowered;
   const labels = wengertLabels(graph, result.mask);
-  const names = new Map<NodeId, string[]>();
-  for (const { name, node } of graph.names) names.set(node, [...(names.get(node) ?? []), name]);
+  const names = namesByNode(graph.names);
   const rows: TraceRow[] = [];
   graph.nodes.forEach((node, id) => {
     if (node.kind === 'const') return;
@@ -100,7 +92,7 @@ export function traceRows(lowered: Lowered, result: PointResult): TraceRow[] {
       label: labels.get(id)!,
       names: own,
       definition: `${labels.get(id)!} = ${definitionOf(graph, id, labels)}`,
-      source: span ? excerpt(source.text, span.start, span.end) : '',
+      source: sourceExcerpt(source.text, span),
       value: result.values[id]!,
       derivative: result.mask[id] ? result.sensitivity[id]! : 0,
     });

@@ -1,10 +1,21 @@
 // Options of the higher-order commands: a direction or cotangent (`--dir x=1,y=0`, `--cotangent u=1`), a mode, and
 // a derivative order (`--order 3`); which outputs (`--of u,v`) is the core's (autodiff/outputs.ts). Errors point into the option's own text.
 import { AdiffError, type Source } from '../diagnostics.js';
+import type { Lowered } from '../autodiff/lower.js';
 import { collectAssignments, type Binding } from './options.js';
 import type { Context } from './context.js';
 
 export { resolveOutputs, resolveSingleOutput, type Output } from '../autodiff/outputs.js';
+
+/**
+ * Without --of, a program of assignments alone (`a = x*y; b = x + y`) has one output, its last assignment: a note
+ * that says so and how to choose others (`verb`: what the command does with them), when there are others.
+ */
+export function lastAssignmentNote(lowered: Lowered, of: string | undefined, verb: string): string | undefined {
+  const assigned = lowered.statements.filter((s) => s.name !== undefined).map((s) => s.name!);
+  if (of !== undefined || lowered.expressions.length > 0 || assigned.length < 2) return undefined;
+  return `(${assigned[assigned.length - 1]} is the program's output, its last assignment; --of ${assigned.join(',')} ${verb} each of them)`;
+}
 
 /**
  * A vector given by name (`--dir x=1,y=0`, `--cotangent u=1,v=2`) over `names` (variables or output labels):

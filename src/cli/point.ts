@@ -33,12 +33,15 @@ function bind(lowered: Lowered, outputs: readonly NodeId[], { values, bindings }
   };
 }
 
-/** The point for several outputs; every output's domain problems and kinks are reported once. */
-export function pointFor(ctx: Context, lowered: Lowered, outputs: readonly NodeId[], at: string[] | undefined): Point {
+/**
+ * The point for several outputs; every output's domain problems and kinks are reported once (those of the
+ * derivatives along `wrt`, when given: input indices, as --wrt parses them).
+ */
+export function pointFor(ctx: Context, lowered: Lowered, outputs: readonly NodeId[], at: string[] | undefined, wrt?: number[]): Point {
   const { warnings, ...point } = bind(lowered, outputs, collectAssignments(at ?? []));
   const seen = new Set<string>();
   for (const output of outputs) {
-    for (const d of diagnosePoint(lowered, gradientAt(lowered, point.x, { output }))) {
+    for (const d of diagnosePoint(lowered, gradientAt(lowered, point.x, { output, wrt }))) {
       const key = `${d.span?.start}:${d.span?.end}:${d.message}`;
       if (!seen.has(key)) warnings.push(d);
       seen.add(key);

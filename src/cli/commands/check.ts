@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 import { checkGradient, FD_SAFETY, REL_TOL, type CheckResult } from '../../autodiff/check.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { atPoint, explainGradient } from '../point.js';
+import { gradientAt } from '../../autodiff/gradient.js';
+import { explainResults, pointFor } from '../point.js';
+import { parseNameList } from '../options.js';
+import { lastAssignmentNote, resolveOutputs } from '../outputs.js';
 import { repeatable } from '../command-options.js';
 import { renderCheck } from '../render/check.js';
 import { obj, stringify, type Json } from '../render/json.js';
@@ -14,14 +17,14 @@ import { outputLabel } from '../../autodiff/outputs.js';
 export interface CheckOptions {
   at?: string[];
   wrt?: string;
+  of?: string;
   json?: boolean;
   file?: string;
 }
 
-export function checkJson(expression: string, at: [string, number][], result: CheckResult): Json {
-  return obj([
-    ['expression', expression],
-    ['at', obj(at)],
+/** One output's check: its value, each partial by variable (every method, with errors and verdicts), its verdict. */
+function checkEntries(result: CheckResult): [string, Json][] {
+  return [
     ['value', result.value],
     [
       'partials',
@@ -44,21 +47,52 @@ export function checkJson(expression: string, at: [string, number][], result: Ch
       ),
     ],
     ['ok', result.ok],
+  ];
+}
+
+/**
+ * One output: `expression`, `at`, `value`, `partials`, `ok` (and `output` when --of chose it). Several outputs:
+ * `expression`, `at`, `outputs` (their labels), `checks` (by label, each with `value`, `partials`, `ok`) and `ok`.
+ */
+export function checkJson(expression: string, at: [string, number][], checks: { label: string; result: CheckResult }[], named = false): Json {
+  const head: [string, Json][] = [['expression', expression], ['at', obj(at)]];
+  if (checks.length === 1) return obj([...head, ...(named ? ([['output', checks[0]!.label]] as [string, Json][]) : []), ...checkEntries(checks[0]!.result)]);
+  return obj([
+    ...head,
+    ['outputs', checks.map((c) => c.label)],
+    ['checks', obj(checks.map((c) => [c.label, obj(checkEntries(c.result))]))],
+    ['ok', checks.every((c) => c.result.ok)],
   ]);
 }
 
+/** Checks every output: every bare expression (f1, f2, …), else the last assignment, or --of's names. */
 export async function runCheck(ctx: Context, expr: string | undefined, opts: CheckOptions): Promise<number> {
   const lowered = await ctx.load(expr, opts.file);
-  const point = atPoint(ctx, lowered, opts.at ?? [], opts.wrt, 'reverse');
-  const { x, wrt, bindings } = point;
-  explainGradient(ctx, lowered, point, point.result);
-  const result = checkGradient(lowered.graph, lowered.output.node, x, wrt);
+  const { graph } = lowered;
+  const outputs = resolveOutputs(lowered, opts.of);
+  const wrt = opts.wrt !== undefined ? parseNameList(opts.wrt, graph.inputNames) : graph.inputs.map((_, k) => k);
+  const point = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at, wrt);
+  const { x, bindings } = point;
+  // Non-finite values or gradients get their explanation, as in eval.
+  explainResults(
+    ctx,
+    lowered,
+    point,
+    outputs.map((o) => o.node),
+    outputs.flatMap((o) => {
+      const r = gradientAt(lowered, x, { output: o.node, wrt });
+      return [{ label: o.label, value: r.value, order: 0 }, ...wrt.map((k, i) => ({ label: `∂${o.label}/∂${graph.inputNames[k]!}`, value: r.gradient[i]!, order: 1 }))];
+    }),
+  );
+  const checks = outputs.map((o) => ({ label: o.label, result: checkGradient(graph, o.node, x, wrt) }));
   if (ctx.json) {
-    ctx.print(stringify(checkJson(lowered.source.text, bindings.map((b) => [b.name, b.value]), result)) + '\n');
+    ctx.print(stringify(checkJson(lowered.source.text, bindings.map((b) => [b.name, b.value]), checks, opts.of !== undefined)) + '\n');
   } else {
-    ctx.print(renderCheck(ctx.out, result, outputLabel(lowered), ctx.columns));
+    const note = lastAssignmentNote(lowered, opts.of, 'checks');
+    if (note) ctx.print(ctx.out.dim(note) + '\n');
+    ctx.print(checks.map((c) => renderCheck(ctx.out, c.result, c.label, ctx.columns)).join('\n'));
   }
-  return result.ok ? EXIT.ok : EXIT.partial;
+  return checks.every((c) => c.result.ok) ? EXIT.ok : EXIT.partial;
 }
 
 export function registerCheck(program: Command, run: Runner): void {
@@ -68,6 +102,7 @@ export function registerCheck(program: Command, run: Runner): void {
     .argument('[expr]', 'the formula or program; - reads it from standard input')
     .option('--at <name=value,...>', 'the point: values of the variables (repeatable)', repeatable)
     .option('--wrt <names>', 'check these partials only, in this order')
+    .option('--of <names>', 'the outputs to check: assigned names of the program (default: every bare expression)')
     .option('--json', 'one line of JSON on stdout')
     .addOption(fileOption())
     .addOption(colorOption())
@@ -83,7 +118,8 @@ Exit 0 when all agree, 1 otherwise.
 Examples:
   adiff check "ln(x1)+x1*x2-sin(x2)" --at x1=2,x2=5
   adiff check "x^y" --at x=2,y=0.5 --json
-  adiff check "hypot(x, y) * exp(-x)" --at x=1,y=1 --wrt y`,
+  adiff check "hypot(x, y) * exp(-x)" --at x=1,y=1 --wrt y
+  adiff check "x*y; x + y" --at x=2,y=3`,
     )
     .action(async (expr: string | undefined, opts: CheckOptions & { color?: boolean }) => {
       await run((ctx) => runCheck(ctx, expr, opts), opts.json, opts.color);

@@ -1,7 +1,7 @@
 // `adiff graph`: the computation graph as Graphviz DOT, a Mermaid flowchart, a tree in the terminal, or JSON;
 // at a point, every node annotated with its value and adjoint (reverse) or tangent (forward).
 import { Option, type Command } from 'commander';
-import { AdiffError } from '../../diagnostics.js';
+import { AdiffError, codePointOffsets } from '../../diagnostics.js';
 import { graphView, type GraphView } from '../../autodiff/graph-view.js';
 import { reaching } from '../../autodiff/graph.js';
 import { EXIT, type Context } from '../context.js';
@@ -31,9 +31,16 @@ export interface GraphOptions {
   file?: string;
 }
 
-export function graphJson(view: GraphView): Json {
+/**
+ * The drawing as JSON. The program's text is written once (`expression`); each node carries a bounded excerpt of
+ * its own piece (`source`) and where that piece lies in `expression` (`span`: code-point offsets [start, end), or
+ * null), so the size stays linear in the program even where every node spans nearly all of it (`- - - … x`).
+ */
+export function graphJson(view: GraphView, expression: string): Json {
   const optional = (key: string, v: number | undefined): [string, Json][] => (v === undefined ? [] : [[key, v]]);
+  const at = codePointOffsets(expression);
   return obj([
+    ['expression', expression],
     ['outputs', view.outputs],
     [
       'nodes',
@@ -45,6 +52,7 @@ export function graphJson(view: GraphView): Json {
           ['definition', n.definition],
           ['names', n.names],
           ['source', n.source],
+          ['span', n.span ? [at(n.span.start), at(n.span.end)] : null],
           ['effective', n.effective],
           ...optional('value', n.value),
           ...optional('adjoint', n.adjoint),
@@ -94,7 +102,7 @@ export async function runGraph(ctx: Context, expr: string | undefined, opts: Gra
       ctx.print(renderMermaid(view, labels));
       break;
     case 'json':
-      ctx.print(stringify(graphJson(view)) + '\n');
+      ctx.print(stringify(graphJson(view, lowered.source.text)) + '\n');
       break;
     default:
       ctx.print(renderGraphText(view, labels, ctx.out));

@@ -171,7 +171,8 @@ export class ReplSession {
       case 'explain': {
         const lowered = this.requireProgram();
         const e = explainReverse(lowered, this.atPoint(lowered));
-        this.ctx.print(renderExplain(this.ctx.out, e, `Reverse sweep at ${[...this.point].map(([k, v]) => `${k} = ${formatNumber(v)}`).join(', ')}`));
+        const at = [...this.point].map(([k, v]) => `${k} = ${formatNumber(v)}`).join(', ');
+        this.ctx.print(renderExplain(this.ctx.out, e, `Reverse sweep of ${e.output}${at ? ` at ${at}` : ''}`));
         return;
       }
       case 'hessian': {

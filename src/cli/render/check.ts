@@ -4,10 +4,12 @@ import type { ChalkInstance } from 'chalk';
 import type { CheckResult } from '../../autodiff/check.js';
 import { renderTable } from './table.js';
 import { formatShort } from './numbers.js';
+import { formatNumber } from './human.js';
 
 const METHOD_NAMES = { reverse: 'reverse', forward: 'forward', symbolic: 'symbolic', central: 'central diff' } as const;
 
 export function renderCheck(c: ChalkInstance, result: CheckResult, output: string, width?: number): string {
+  if (result.partials.length === 0) return `${output} = ${formatNumber(result.value)}: the formula has no variables, so there is nothing to check\n`;
   const rows: string[][] = [];
   for (const p of result.partials) {
     p.methods.forEach((m, i) => {
@@ -40,13 +42,10 @@ export function renderCheck(c: ChalkInstance, result: CheckResult, output: strin
   );
   const lines = [table];
   const notes = result.partials.flatMap((p) => p.methods.filter((m) => m.note).map((m) => `  ∂${output}/∂${p.name} ${METHOD_NAMES[m.method]}: ${m.note}`));
-  if (result.partials.length > 0) {
-    lines.push(c.dim(`central diff steps: ${result.partials.map((p) => `${p.name} h=${formatShort(p.step, 3)}`).join(', ')}`) + '\n');
-  }
+  lines.push(c.dim(`central diff steps: ${result.partials.map((p) => `${p.name} h=${formatShort(p.step, 3)}`).join(', ')}`) + '\n');
   if (notes.length > 0) lines.push(c.yellow('notes:') + '\n' + notes.join('\n') + '\n');
   const failed = result.partials.flatMap((p) => p.methods.filter((m) => !m.ok).map((m) => `∂${output}/∂${p.name} (${METHOD_NAMES[m.method]})`));
-  if (result.partials.length === 0) lines.push('the formula has no variables: nothing to check\n');
-  else if (failed.length === 0) lines.push(c.green.bold('ok') + ': every method agrees within its tolerance\n');
+  if (failed.length === 0) lines.push(c.green.bold('ok') + ': every method agrees within its tolerance\n');
   else lines.push(`${c.red.bold('FAIL')}: ${failed.length} disagreement${failed.length === 1 ? '' : 's'}: ${failed.join(', ')}\n`);
   return lines.join('');
 }

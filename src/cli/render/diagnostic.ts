@@ -16,16 +16,25 @@ export function renderDiagnostic(d: Diagnostic, c: ChalkInstance): string {
     const pad = ' '.repeat(gutter.length);
     const lineEnd = start.lineStart + start.lineText.length;
     const caretEnd = Math.max(d.span.start + 1, Math.min(d.span.end, lineEnd));
-    const width = Math.max(1, codePointLength(text.slice(d.span.start, caretEnd)));
     const maxShown = 200;
+    // (2·maxShown code units hold at least maxShown code points: the caret is never wider than that.)
+    const width = Math.max(1, codePointLength(text.slice(d.span.start, Math.min(caretEnd, d.span.start + 2 * maxShown))));
     let shown = start.lineText;
     let column = start.column;
-    // Very long lines are cut around the caret so the message stays readable.
-    if (codePointLength(shown) > maxShown) {
-      const chars = Array.from(shown);
-      const from = Math.max(0, column - 1 - 60);
-      shown = (from > 0 ? '…' : '') + chars.slice(from, from + maxShown).join('') + (from + maxShown < chars.length ? '…' : '');
-      column = column - from + (from > 0 ? 1 : 0);
+    // Very long lines are cut around the caret so the message stays readable: 60 characters before it, maxShown in
+    // all. Only a window of the line is read, so many warnings about one long line do not each read all of it: 120
+    // code units before the caret hold at least 60 code points, 2·maxShown after it at least maxShown (a surrogate
+    // pair split at either end of the window lies outside the part shown).
+    if (shown.length > maxShown && (shown.length > 2 * maxShown || codePointLength(shown) > maxShown)) {
+      const caret = Math.min(d.span.start, text.length) - start.lineStart;
+      const a = Math.max(0, caret - 120);
+      const b = Math.min(shown.length, caret + 2 * maxShown);
+      const chars = Array.from(shown.slice(a, b));
+      const k = codePointLength(shown.slice(a, caret));
+      const from = Math.max(0, k - 60);
+      const cutBefore = a > 0 || from > 0;
+      shown = (cutBefore ? '…' : '') + chars.slice(from, from + maxShown).join('') + (from + maxShown < chars.length || b < shown.length ? '…' : '');
+      column = k - from + 1 + (cutBefore ? 1 : 0);
     }
     lines.push(`${pad}${c.blue('-->')} ${name}:${start.line}:${start.column}`);
     lines.push(`${pad} ${c.blue('|')}`);

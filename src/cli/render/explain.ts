@@ -25,22 +25,34 @@ function ruleName(op: string): string {
   return form.kind === 'call' ? `derivative of ${form.name}` : op;
 }
 
-export function renderExplain(c: ChalkInstance, e: Explanation, heading: string): string {
+export function renderExplain(c: ChalkInstance, e: Explanation, heading: string, note?: string): string {
   const out: string[] = [];
   const push = (s = '') => out.push(s);
   push(c.bold(heading));
+  if (note) push(c.dim(note));
   push();
   push(c.bold('Forward pass') + ': evaluate every node in order and keep its value.');
-  const width = Math.max(...e.forward.map((r) => codePointLength(r.definition)));
+  if (e.forward.length === 0) {
+    const value = e.outputLabel === num(e.value) ? '' : ` = ${num(e.value)}`;
+    push(`  ${c.cyan(`${e.output} = ${e.outputLabel}`)}${value}  ${c.dim('(a constant: there is nothing to evaluate)')}`);
+  }
+  // A loop, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
+  let width = 0;
+  for (const r of e.forward) width = Math.max(width, codePointLength(r.definition));
   for (const r of e.forward) {
     const name = r.names.length > 0 && !r.definition.endsWith(` = ${r.names[0]}`) ? c.magenta(`  (${r.names.join(', ')})`) : '';
     push(`  ${c.cyan(r.definition)}${' '.repeat(width - codePointLength(r.definition))} = ${num(r.value)}${name}`);
   }
   push();
-  push(`${c.bold('Reverse pass')}: the adjoint ${bar('v')} = ∂${e.output}/∂v of each node, from the output back to the inputs.`);
-  push(`Seed ${bar(e.outputLabel)} = ∂${e.output}/∂${e.output} = 1. Each node passes ${bar('v')}·∂v/∂u on to each argument u;`);
-  push('a node used by several consumers adds up what they pass on.');
-  for (const s of e.steps) {
+  if (e.dependent) {
+    push(`${c.bold('Reverse pass')}: the adjoint ${bar('v')} = ∂${e.output}/∂v of each node, from the output back to the inputs.`);
+    push(`Seed ${bar(e.outputLabel)} = ∂${e.output}/∂${e.output} = 1. Each node passes ${bar('v')}·∂v/∂u on to each argument u;`);
+    push('a node used by several consumers adds up what they pass on.');
+  } else {
+    const on = e.allVariables ? 'any variable' : e.gradient.map((g) => g.name).join(', ');
+    push(`${c.bold('Reverse pass')}: ${e.output} does not depend on ${on}, so every derivative is 0: there is nothing to sweep.`);
+  }
+  for (const s of e.dependent ? e.steps : []) {
     push();
     const names = s.names.length > 0 ? c.magenta(`  (${s.names.join(', ')})`) : '';
     const src = s.source && s.kind === 'op' ? c.dim(`  from ‹${s.source}›`) : '';
@@ -65,7 +77,7 @@ export function renderExplain(c: ChalkInstance, e: Explanation, heading: string)
     for (const p of s.partials) {
       if (p.argIsConstant) continue;
       if (p.argSkipped) {
-        push(`  ${c.dim(`${p.arg} does not depend on the chosen variables: not followed`)}`);
+        push(`  ${c.dim(`${p.arg} does not depend on ${e.allVariables ? 'any variable' : 'the chosen variables'}: not followed`)}`);
         continue;
       }
       push(`  ${bar(p.arg)} += ${adj}·∂${s.label}/∂${p.arg} = ${paren(s.adjoint)}·${paren(p.value)} = ${num(p.passed)}`);
@@ -81,11 +93,17 @@ export function renderExplain(c: ChalkInstance, e: Explanation, heading: string)
     for (const u of e.unused) push(c.dim(`  ${u.definition}${u.source ? `  from ‹${u.source}›` : ''}`));
   }
   push();
-  push(c.bold('Result') + ': the adjoints of the inputs are the gradient.');
-  const labelWidth = Math.max(0, ...e.gradient.map((g) => codePointLength(`∂${e.output}/∂${g.name}`)));
+  if (e.gradient.length === 0) {
+    push(`${c.bold('Result')}: ${e.output} = ${c.bold(formatNumber(e.value))}; the formula has no variables, so there is nothing to differentiate.`);
+    return out.join('\n') + '\n';
+  }
+  push(c.bold('Result') + (e.dependent ? ': the adjoints of the inputs are the gradient.' : ': every partial derivative is 0.'));
+  let labelWidth = 0;
+  for (const g of e.gradient) labelWidth = Math.max(labelWidth, codePointLength(`∂${e.output}/∂${g.name}`));
   for (const g of e.gradient) {
     const label = `∂${e.output}/∂${g.name}`;
-    push(`  ${c.cyan(label)}${' '.repeat(labelWidth - codePointLength(label))} = ${bar(g.label)} = ${c.bold(formatNumber(g.value))}`);
+    const adjoint = e.dependent ? `${bar(g.label)} = ` : '';
+    push(`  ${c.cyan(label)}${' '.repeat(labelWidth - codePointLength(label))} = ${adjoint}${c.bold(formatNumber(g.value))}`);
   }
   return out.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@ import type { GraphView, ViewNode } from '../../autodiff/graph-view.js';
 import { annotationLines, type AnnotationLabels } from './graph-annotations.js';
 
 export const MAX_DEPTH = 16;
-/** Sources longer than this are cut with an ellipsis (the JSON format keeps them whole). */
+/** Sources longer than this are cut with an ellipsis (the JSON format keeps ~120 characters and the span). */
 export const MAX_SOURCE = 32;
 
 const cut = (s: string, max: number) => {
@@ -36,6 +36,7 @@ export function renderGraphText(view: GraphView, labels: AnnotationLabels, c: Ch
   };
 
   const roots = [...new Set(view.outputs)];
+  const rooted = new Set(roots);
   for (let r = 0; r < roots.length; r++) {
     if (r > 0) lines.push('');
     if (r >= view.outputs.length) lines.push(c.dim(`${roots[r]} (continued):`));
@@ -44,16 +45,20 @@ export function renderGraphText(view: GraphView, labels: AnnotationLabels, c: Ch
     while (stack.length > 0) {
       const { id, head, tail, depth } = stack.pop()!;
       const n = byId.get(id)!;
-      const kids = (children.get(id) ?? []).filter((k) => k !== undefined);
       if (drawn.has(id)) {
         const isRoot = head === '' && n.names.length > 0;
         const note = isRoot ? `  ${c.magenta(`(${n.names.join(', ')})`)}${c.dim('  drawn above')}` : n.kind === 'input' ? '' : c.dim('  (shared: drawn above)');
         lines.push(`${head}${c.cyan(n.kind === 'input' ? n.definition : n.id)}${note}`);
         continue;
       }
+      // Only here, not for every later reference to a node (a max of 20,000 arguments is referenced 20,000 times).
+      const kids = (children.get(id) ?? []).filter((k) => k !== undefined);
       if (depth >= MAX_DEPTH && kids.length > 0) {
         lines.push(`${head}${c.cyan(n.id)}${c.dim('  … continued below')}`);
-        if (!roots.includes(id)) roots.push(id);
+        if (!rooted.has(id)) {
+          rooted.add(id);
+          roots.push(id);
+        }
         continue;
       }
       drawn.add(id);
