@@ -377,6 +377,22 @@ describe('adiff repl', () => {
     expect(t.code).toBe(0);
   });
 
+  it(':hessian and :diff take the output the help names (the last statement), after earlier bare expressions', async () => {
+    // a = xy; the output is x + a = x + xy: gradient (1 + y, x) = (3, 1) at (1, 2), Hessian [[0, 1], [1, 0]]
+    const t = await run(['repl'], { stdin: 'a = x*y\nx*y\nx+a\n:at x=1,y=2\n:hessian\n:diff x\n' });
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('f     = 3\n∂f/∂x = 3\n∂f/∂y = 1\n\nHessian ∂²f/∂row∂column:\n   x  y\nx  0  1\ny  1  0\n');
+    expect(t.stdout).toMatch(/\ny \+ 1\n$/); // d/dx (x + xy) = 1 + y
+  });
+
+  it(':diff with an unknown variable points at the name in the :diff line', async () => {
+    const t = await run(['repl'], { stdin: 'x^2\n:diff z\n' });
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain(' --> input:1:7\n');
+    expect(t.stderr).toContain('1 | :diff z\n  |       ^\n');
+  });
+
   it(':explain of a constant formula explains it and the session goes on', async () => {
     const t = await run(['repl'], { stdin: '2+3\n:explain\nx^2\n:at x=3\n:grad\n' });
     expect(t.code).toBe(0);

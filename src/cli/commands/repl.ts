@@ -95,6 +95,36 @@ export class ReplSession {
     return gradientAt(lowered, this.inputs(lowered), { output: lowered.output.node });
   }
 
+  /**
+   * The program reduced to the REPL's output: every assignment and the last statement, without the bare
+   * expressions typed before it (they were shown at once and nothing can refer to them), so the commands that
+   * take one output (:hessian, :diff) work on the output the help names.
+   */
+  private outputProgram(lowered: Lowered): string {
+    const { statements, source } = lowered;
+    return statements
+      .filter((s, i) => s.name !== undefined || i === statements.length - 1)
+      .map((s) => source.text.slice(s.span.start, s.span.end))
+      .join('\n');
+  }
+
+  /** Runs a command-line command for the REPL, pointing its option errors at the REPL command typed. */
+  private async asCommand(command: string, text: string, run: () => Promise<number>): Promise<void> {
+    try {
+      await run();
+    } catch (e) {
+      if (e instanceof AdiffError && e.diagnostic.source?.name.startsWith('--') && e.diagnostic.span) {
+        const option = e.diagnostic.source.text;
+        const at = text.indexOf(option, command.length);
+        if (at >= 0) {
+          const { span } = e.diagnostic;
+          throw new AdiffError({ ...e.diagnostic, source: { name: 'input', text }, span: { start: span.start + at, end: span.end + at } });
+        }
+      }
+      throw e;
+    }
+  }
+
   private requireProgram(): Lowered {
     if (this.statements.length === 0) throw new AdiffError({ kind: 'usage', message: 'there is no program yet', hint: 'type a formula first, e.g. x^2 + y' });
     return this.lowerWith();
@@ -177,12 +207,12 @@ export class ReplSession {
       }
       case 'hessian': {
         const lowered = this.requireProgram();
-        await runHessian(this.ctx, this.program(), { at: this.pointText(lowered) });
+        await this.asCommand(':hessian', text, () => runHessian(this.ctx, this.outputProgram(lowered), { at: this.pointText(lowered) }));
         return;
       }
       case 'diff': {
-        this.requireProgram();
-        await runDiff(this.ctx, this.program(), rest.trim() ? { wrt: rest.trim() } : {});
+        const lowered = this.requireProgram();
+        await this.asCommand(':diff', text, () => runDiff(this.ctx, this.outputProgram(lowered), rest.trim() ? { wrt: rest.trim() } : {}));
         return;
       }
       default:
