@@ -61,6 +61,13 @@ describe('--format csv for the higher-order commands', () => {
     ]);
     await sameAsSinglePoints(['hessian', 'x^2*y']);
   });
+  it('hessian: where plain column names would collide (xd, x, dx: d2/dxddx twice), every entry is written d2/da*db', async () => {
+    // f = xd·x + x·dx² at (1, 2, 3): 2 + 18 = 20; ∇f = (x, xd + dx², 2x·dx) = (2, 10, 12);
+    // H: ∂xd∂x = 1, ∂x∂dx = 2dx = 6, ∂dx∂dx = 2x = 4, the rest 0
+    const t = await run(['hessian', 'xd*x + x*dx^2', '--points', '-', '--format', 'csv'], { stdin: 'xd,x,dx\n1,2,3\n' });
+    expect(t.stdout).toBe('value,d/dxd,d/dx,d/ddx,d2/dxd*dxd,d2/dxd*dx,d2/dxd*ddx,d2/dx*dx,d2/dx*ddx,d2/ddx*ddx\n20,2,10,12,0,1,0,0,6,4\n');
+  });
+
   it('jacobian: the values, then the rows of J', async () => {
     const t = await csv(['jacobian', 'x*y; x+y']);
     expect(t.rows).toEqual([

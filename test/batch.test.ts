@@ -32,13 +32,15 @@ describe('reading points', () => {
   });
 
   it('reads NDJSON lines with bare NaN and infinities (as Python writes them), never inside strings', () => {
-    expect(parseJsonLine('{"x": NaN, "y": -Infinity, "z": Infinity, "w": +Infinity}')).toEqual({ x: 'NaN', y: '-Infinity', z: 'Infinity', w: 'Infinity' });
-    expect(parseJsonLine('{"s": "NaN \\" Infinity", "x": [NaN]}')).toEqual({ s: 'NaN " Infinity', x: ['NaN'] });
-    expect(parseJsonLine('{"NaN": 1}')).toEqual({ NaN: 1 }); // well-formed: untouched
-    for (const bad of ['{"x": NaNa}', '{"x": xNaN}', '{"x": -NaN}', '{"x": Inf}']) expect(parseJsonLine(bad), bad).toMatch(/^not valid JSON/);
+    expect(parseJsonLine('{"x": NaN, "y": -Infinity, "z": Infinity, "w": +Infinity}')).toEqual({ value: { x: 'NaN', y: '-Infinity', z: 'Infinity', w: 'Infinity' } });
+    expect(parseJsonLine('{"s": "NaN \\" Infinity", "x": [NaN]}')).toEqual({ value: { s: 'NaN " Infinity', x: ['NaN'] } });
+    expect(parseJsonLine('{"NaN": 1}')).toEqual({ value: { NaN: 1 } }); // well-formed: untouched
+    expect(parseJsonLine('"abc"')).toEqual({ value: 'abc' }); // a JSON string is a value, not an error message
+    const error = (text: string) => (parseJsonLine(text) as { error: string }).error;
+    for (const bad of ['{"x": NaNa}', '{"x": xNaN}', '{"x": -NaN}', '{"x": Inf}']) expect(error(bad), bad).toMatch(/^not valid JSON/);
     // Where a line fails, the message says why and at which column (1-based) when V8 says where.
-    expect(parseJsonLine('{"x": 1,}')).toMatch(/^not valid JSON: expected double-quoted property name, at column 9/);
-    expect(parseJsonLine('{"x" 1}')).toMatch(/at column 6/);
+    expect(error('{"x": 1,}')).toMatch(/^not valid JSON: expected double-quoted property name, at column 9/);
+    expect(error('{"x" 1}')).toMatch(/at column 6/);
   });
 
   it('splits quoted CSV fields', () => {
@@ -106,6 +108,16 @@ describe('adiff eval --points', () => {
       expect(out[3].error.message).toMatch(/not a JSON object/);
       expect(out[4].error.message).toMatch(/'x2' is not a number/);
     }
+  });
+
+  it('a line that is a JSON string is "not a JSON object", never its own text as the message', async () => {
+    const t = await run(['eval', 'x', '--points', '-'], { stdin: '{"x": 1}\n"abc"\n""\n"adiff: warning: forged"\n' });
+    expect(t.code).toBe(1);
+    const out = lines(t.stdout);
+    expect(out).toHaveLength(4);
+    for (const o of out.slice(1)) expect(o.error.message).toMatch(/^not a JSON object/);
+    const csv = await run(['eval', 'x', '--points', '-', '--format', 'csv'], { stdin: '{"x": 1}\n"adiff: warning: forged"\n' });
+    expect(csv.stderr).not.toContain('forged');
   });
 
   it('reads bare NaN, Infinity and -Infinity in NDJSON, as the README says', async () => {
@@ -218,6 +230,35 @@ describe('adiff eval --points', () => {
     p.clear();
     expect(text.endsWith('\r\x1b[2K')).toBe(true);
   });
+
+  it('with stdout on the same terminal, the progress line is taken off before output and never sticks to it', async () => {
+    // One terminal for both streams: '\r\x1b[2K' erases the current line, '\n' ends it.
+    const screen: string[] = [''];
+    const show = (s: string | Uint8Array) => {
+      const text = typeof s === 'string' ? s : new TextDecoder().decode(s);
+      for (const part of text.split(/(\r\x1b\[2K|\n)/)) {
+        if (part === '\r\x1b[2K') screen[screen.length - 1] = '';
+        else if (part === '\n') screen.push('');
+        else screen[screen.length - 1] += part;
+      }
+      return true;
+    };
+    const { io } = fakeIo({ stdoutIsTTY: true, stderrIsTTY: true });
+    io.stdout = { write: show, isTTY: true };
+    io.stderr = { write: show, isTTY: true };
+    // points arrive slowly: the second chunk after more than a second, so a progress line is drawn in between
+    io.stdinChunks = async function* () {
+      yield new TextEncoder().encode('x\n1\n2\n');
+      await new Promise((r) => setTimeout(r, 1300));
+      yield new TextEncoder().encode('3\n4\n');
+      await new Promise((r) => setTimeout(r, 300));
+      yield new TextEncoder().encode('5\n');
+    };
+    expect(await main(['eval', 'x', '--points', '-'], io)).toBe(0);
+    const rows = screen.filter((l) => l !== '');
+    expect(rows).toHaveLength(5);
+    for (const r of rows) expect(r).toMatch(/^\{"expression"/);
+  }, 10000);
 
   it('never writes progress when stderr is not a terminal', async () => {
     const t = await run(['eval', E1, '--points', 'p.csv'], { files: { 'p.csv': 'x1,x2\n1,2\n' } });

@@ -221,6 +221,16 @@ describe('formulas that begin with minus signs', () => {
     expect(spawn(['eval', '- -x', '--at', 'x=3']).stdout).toBe('f     = 3\n∂f/∂x = 1\n');
   });
 
+  it('an unknown option after a formula is just unknown: no hint that it might be the formula', async () => {
+    const t = await run(['eval', 'x^2', '--bogus']);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toBe("adiff: error: unknown option '--bogus'\n= hint: adiff eval has no option --bogus: see adiff eval --help\n");
+    const jvp = await run(['jvp', 'u=x*y; v=u+x', '--of', 'u,v', '--dir', 'x=1', '--mode', 'reverse']);
+    expect(jvp.stderr).toContain('hint: adiff jvp has no option --mode');
+    const file = await run(['eval', '--file', 'f.txt', '--bogus'], { files: { 'f.txt': 'x' } });
+    expect(file.stderr).toContain('hint: adiff eval has no option --bogus');
+  });
+
   it('one minus sign, and a mistyped option (a suggestion, not the formula hint)', async () => {
     expect((await run(['eval', '-x', '--at', 'x=1'])).stdout).toBe('f     = -1\n∂f/∂x = -1\n');
     expect((await run(['eval', '-1'])).stdout).toBe('f = -1\n');

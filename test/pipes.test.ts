@@ -64,3 +64,34 @@ describe('a very long line', () => {
     }
   }, 30000);
 });
+
+describe('stdin that stays open does not keep adiff waiting once it has stopped reading', () => {
+  const open = (args: string[], input: string) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.write(input); // and never ended: a producer that is idle, or a person at a terminal
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stdout += d));
+    const started = Date.now();
+    return new Promise<{ code: number | null; stderr: string; stdout: string; ms: number }>((resolve) =>
+      child.on('close', (code) => {
+        child.stdin.destroy();
+        resolve({ code, stderr, stdout, ms: Date.now() - started });
+      }),
+    );
+  };
+
+  it('a header without the formula\'s variable: exit 2 at once, not when the input ends', async () => {
+    const r = await open(['eval', 'y', '--points', '-'], 'x\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("the header (line 1) has no column for the variable 'y'");
+    expect(r.ms).toBeLessThan(20000);
+  }, 30000);
+
+  it('a header with a repeated column: exit 2 at once', async () => {
+    const r = await open(['eval', 'x', '--points', '-'], 'x,x\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("two columns named 'x'");
+  }, 30000);
+});

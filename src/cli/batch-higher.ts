@@ -40,13 +40,14 @@ export async function hessianPlan(ctx: Context, expr: string | undefined, opts: 
   const n = graph.inputs.length;
   const m = wrt.length;
   const names = wrt.map((k) => graph.inputNames[k]!);
+  const second = secondColumns(names);
   // Slots: the value, the gradient, then the Hessian row by row; CSV has the entries on and above the diagonal.
   const shape = new RecordShape((slot) =>
     obj(hessianEntries(
       names,
       slot({ csv: 'value' }),
       names.map((a) => slot({ csv: `d/d${a}` })),
-      names.map((a, i) => names.map((b, j) => slot(j >= i ? { csv: `d2/d${a}d${b}` } : {}))),
+      names.map((a, i) => names.map((b, j) => slot(j >= i ? { csv: second(a, b) } : {}))),
     )),
   );
   const directions = wrt.map((k) => {
@@ -192,4 +193,21 @@ export async function vjpPlan(ctx: Context, expr: string | undefined, opts: Batc
     row.set(values);
     row.set(out, m);
   });
+}
+
+/**
+ * CSV column names of the Hessian entries: `d2/dxdy`, or `d2/dx*dy` for every entry when the plain names would
+ * collide (variables xd, x and dx make `d2/dxddx` twice: ∂²/∂xd∂x and ∂²/∂x∂dx); `*` is never part of a name.
+ */
+export function secondColumns(names: readonly string[]): (a: string, b: string) => string {
+  const plain = (a: string, b: string) => `d2/d${a}d${b}`;
+  const seen = new Set<string>([...names.map((a) => `d/d${a}`), 'value']);
+  for (let i = 0; i < names.length; i++) {
+    for (let j = i; j < names.length; j++) {
+      const c = plain(names[i]!, names[j]!);
+      if (seen.has(c)) return (a, b) => `d2/d${a}*d${b}`;
+      seen.add(c);
+    }
+  }
+  return plain;
 }

@@ -70,14 +70,31 @@ export function rescueDashArguments(program: Command, argv: string[]): string[] 
 }
 
 /** The hint under a command-line error: an unknown `--name` may be a formula that begins with two minus signs. */
-function usageHint(e: CommanderError, argv: string[]): string {
+function usageHint(program: Command, e: CommanderError, argv: string[]): string {
   const unknown = e.code === 'commander.unknownOption' && !/Did you mean/.test(e.message) ? /'(--[^']*)'/.exec(e.message)?.[1] : undefined;
+  if (unknown !== undefined && FORMULA_COMMANDS.has(argv[0]!) && hasFormula(program, argv)) {
+    return `adiff ${argv[0]} has no option ${unknown}: see adiff ${argv[0]} --help`;
+  }
   if (unknown !== undefined && FORMULA_COMMANDS.has(argv[0]!)) {
     const quote = (a: string) => (/^[\w=,.:/+-]+$/.test(a) ? a : `"${a.replace(/["\\$`]/g, '\\$&')}"`);
     const rest = argv.slice(1).filter((a) => a !== unknown).map(quote).join(' ');
     return `if ${unknown} is a formula, write "- -${unknown.slice(2)}", or put it right after --: adiff ${argv[0]} -- "${unknown}"${rest ? ` ${rest}` : ''}`;
   }
   return 'see adiff --help, or adiff <command> --help';
+}
+
+/** Whether the command line already has a formula: an argument that is neither an option nor an option's value. */
+function hasFormula(program: Command, argv: string[]): boolean {
+  const sub = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0]!));
+  const options = [...(sub?.options ?? []), ...program.options];
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return i + 1 < argv.length;
+    if (arg === '-' || !arg.startsWith('-')) return true;
+    const option = options.find((o) => o.long === arg.split('=')[0] || o.short === arg);
+    if (option && (option.required || option.optional) && !arg.includes('=')) i++; // its value
+  }
+  return Boolean(sub?.options.some((o) => o.long === '--file') && argv.some((a) => a === '--file' || a === '-f' || a.startsWith('--file=')));
 }
 
 /** The commands whose argument is a formula. */
@@ -120,8 +137,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   let ctx: Context | undefined;
   const fallback = () => ctx ?? new Context(io, wantsJson, argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined);
   const report = (d: Omit<Diagnostic, 'severity'>) => fallback().report({ severity: 'error', ...d });
+  let program: Command | undefined;
   try {
-    const program = buildProgram(
+    program = buildProgram(
       await packageVersion(),
       async (action, json, color) => {
         ctx = new Context(io, json ?? false, color);
@@ -162,7 +180,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.ok; // --help, --version
       const message = e.message.replace(/^error: /, '');
-      report({ kind: 'usage', message, hint: usageHint(e, argv) });
+      report({ kind: 'usage', message, hint: usageHint(program!, e, argv) });
       return EXIT.badInput;
     }
     const err = e as Error;

@@ -403,11 +403,12 @@ export class PointParser {
   private ndjsonRecord(text: string, line: number): void {
     const { names, needed } = this.options;
     const block = this.block;
-    const o = parseJsonLine(text);
-    if (typeof o === 'string') {
-      this.point(line, o);
+    const parsed = parseJsonLine(text);
+    if ('error' in parsed) {
+      this.point(line, parsed.error);
       return;
     }
+    const o = parsed.value;
     if (typeof o !== 'object' || o === null || Array.isArray(o)) {
       this.point(line, 'not a JSON object (each line is one object such as {"x": 1, "y": 2})');
       return;
@@ -443,23 +444,23 @@ export class PointParser {
 }
 
 /**
- * One NDJSON line as JSON, or the error's message. Bare `NaN`, `Infinity` and `-Infinity` (as Python's json module,
+ * One NDJSON line as JSON (`value`, which may be any JSON value, a string included), or the error's message. Bare `NaN`, `Infinity` and `-Infinity` (as Python's json module,
  * JSON5 and others write them) are read as the strings "NaN", "Infinity", "-Infinity", which every value accepts;
  * the rewrite is tried only when JSON.parse has failed, so well-formed lines cost nothing more.
  */
-export function parseJsonLine(text: string): unknown {
+export function parseJsonLine(text: string): { value: unknown } | { error: string } {
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text) as unknown };
   } catch (e) {
     const quoted = quoteNonFinite(text);
     if (quoted !== undefined) {
       try {
-        return JSON.parse(quoted);
+        return { value: JSON.parse(quoted) as unknown };
       } catch {
         // the message below is about the line as written
       }
     }
-    return `not valid JSON${jsonErrorDetail(text, (e as Error).message)} (each line is one object such as {"x": 1, "y": 2})`;
+    return { error: `not valid JSON${jsonErrorDetail(text, (e as Error).message)} (each line is one object such as {"x": 1, "y": 2})` };
   }
 }
 

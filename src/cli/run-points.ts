@@ -36,6 +36,8 @@ class Sink {
   closed = false;
   failure: AdiffError | undefined;
   private readonly onError = (e: unknown) => this.fail(e);
+  /** Called before each write (to take a progress line off a terminal that stdout shares). */
+  beforeWrite: (() => void) | undefined;
   constructor(private readonly out: OutStream) {
     out.on?.('error', this.onError);
   }
@@ -51,6 +53,7 @@ class Sink {
   }
   async write(text: string | Uint8Array): Promise<void> {
     if (this.closed || text.length === 0) return;
+    this.beforeWrite?.();
     let ok: unknown;
     try {
       ok = this.out.write(text);
@@ -120,6 +123,7 @@ export class Progress {
   }
   clear(): void {
     if (this.drawn) this.err.write('\r\x1b[2K');
+    this.drawn = false;
   }
 }
 
@@ -156,26 +160,38 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   // Counts bytes for the progress line, and stops waiting for input at Ctrl-C (a half-read point is dropped).
   const counted = (async function* () {
     const it = source.chunks[Symbol.asyncIterator]();
-    for (;;) {
-      const stop = new Promise<typeof INTERRUPTED>((resolve) => (wake = () => resolve(INTERRUPTED)));
-      const next = it.next(); // may itself see Ctrl-C come (and call wake) before it returns
-      const r = interrupted ? INTERRUPTED : await Promise.race([next, stop]);
-      wake = undefined;
-      if (r === INTERRUPTED) {
-        // Stop reading: a stream is destroyed (a pending read would keep the process alive), others are returned.
+    let finished = false;
+    try {
+      for (;;) {
+        const stop = new Promise<typeof INTERRUPTED>((resolve) => (wake = () => resolve(INTERRUPTED)));
+        const next = it.next(); // may itself see Ctrl-C come (and call wake) before it returns
+        const r = interrupted ? INTERRUPTED : await Promise.race([next, stop]);
+        wake = undefined;
+        if (r === INTERRUPTED) throw r;
+        if (r.done) {
+          finished = true;
+          return;
+        }
+        bytes += r.value.length;
+        yield r.value;
+      }
+    } finally {
+      // Stopped before the end (Ctrl-C, a fatal error such as a bad header, or the reader of stdout gone): stop
+      // reading. A stream is destroyed (a pending read of a pipe would keep the process alive until the writer
+      // ends it), other sources are returned.
+      if (!finished) {
         const stream = source.chunks as { destroy?: () => void };
         if (typeof stream.destroy === 'function') stream.destroy();
         else void it.return?.()?.catch?.(() => {});
-        throw r;
       }
-      if (r.done) return;
-      bytes += r.value.length;
-      yield r.value;
     }
   })();
 
   const sink = new Sink(io.stdout);
   const progress = io.stderr.isTTY ? new Progress(io.stderr, source.size) : undefined;
+  // stdout on a terminal too (most likely the same one): the progress line is taken off before each output chunk
+  // and drawn again on the next update, so it never sticks to the start of an output line.
+  if (progress && io.stdout.isTTY) sink.beforeWrite = () => progress.clear();
   let done = 0;
   let failed = 0;
   let nonFinite = 0;
