@@ -110,6 +110,14 @@ describe('adiff eval --points', () => {
     }
   });
 
+  it('--strict with both a failed point and a non-finite one: both are reported, exit 1', async () => {
+    // 1/x at 0 is Infinity (line 2); "foo" fails (line 3)
+    const t = await run(['eval', '1/x', '--points', '-', '--strict'], { stdin: 'x\n0\nfoo\n1\n' });
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain('1 of 3 points could not be evaluated');
+    expect(t.stderr).toContain('--strict: 1 of 3 points has a value or derivative that is NaN or infinite (the first at <stdin>, line 2)');
+  });
+
   it('a line that is a JSON string is "not a JSON object", never its own text as the message', async () => {
     const t = await run(['eval', 'x', '--points', '-'], { stdin: '{"x": 1}\n"abc"\n""\n"adiff: warning: forged"\n' });
     expect(t.code).toBe(1);

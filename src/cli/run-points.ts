@@ -329,13 +329,13 @@ export async function runPoints(ctx: Context, expr: string | undefined, opts: Po
   }
   if (failed > 0) {
     ctx.report({ severity: 'warning', kind: 'input', message: `${failed} of ${done} points could not be evaluated; each has an error in its place in the output` });
-    return EXIT.partial;
   }
   if (nonFinite > 0 && opts.strict) {
-    // No warning per point (it would drown the output): the count, and where the first one is.
+    // No warning per point (it would drown the output): the count, and where the first one is. Said even when
+    // some points also failed (whose exit code, 1, then wins).
     const points = nonFinite === 1 ? `1 of ${done} points has` : `${nonFinite} of ${done} points have`;
     ctx.report({ severity: 'error', kind: 'domain', message: `--strict: ${points} a value or derivative that is NaN or infinite (the first at ${source.label}, line ${firstNonFinite})` });
-    return EXIT.notFinite;
+    if (failed === 0) return EXIT.notFinite;
   }
-  return EXIT.ok;
+  return failed > 0 ? EXIT.partial : EXIT.ok;
 }
