@@ -160,12 +160,18 @@ export function strictExit(ctx: Context, strict: boolean | undefined, bad: reado
   return EXIT.notFinite;
 }
 
-/** explainResults for a command that shows the value and gradient of the program's output (explain, graph, check). */
+/** One output's value and gradient as printed: `f`, then `∂f/∂x` for each name. */
+export function gradientPrinted(label: string, value: number, names: readonly string[], gradient: ArrayLike<number>): Printed[] {
+  return [{ label, value, order: 0 }, ...names.map((n, i) => ({ label: `∂${label}/∂${n}`, value: gradient[i]!, order: 1 }))];
+}
+
+/** explainResults for commands that show the value and gradient of each output (explain, check). */
+export function explainGradients(ctx: Context, lowered: Lowered, point: Pick<Point, 'x' | 'bindings' | 'reported'>, outputs: readonly { label: string }[], results: readonly PointResult[]): Printed[] {
+  const printed = results.flatMap((r, j) => gradientPrinted(outputs[j]!.label, r.value, r.wrt.map((k) => lowered.graph.inputNames[k]!), r.gradient));
+  return explainResults(ctx, lowered, point, results.map((r) => r.output), printed);
+}
+
+/** explainGradients for a command that shows the value and gradient of the program's output (graph, the REPL). */
 export function explainGradient(ctx: Context, lowered: Lowered, point: Pick<Point, 'x' | 'bindings' | 'reported'>, result: PointResult): Printed[] {
-  const f = outputLabel(lowered);
-  const names = result.wrt.map((k) => lowered.graph.inputNames[k]!);
-  return explainResults(ctx, lowered, point, [result.output], [
-    { label: f, value: result.value, order: 0 },
-    ...names.map((n, i) => ({ label: `∂${f}/∂${n}`, value: result.gradient[i]!, order: 1 })),
-  ]);
+  return explainGradients(ctx, lowered, point, [{ label: outputLabel(lowered) }], [result]);
 }

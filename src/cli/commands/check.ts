@@ -5,7 +5,7 @@ import { checkGradient, FD_SAFETY, REL_TOL, type CheckResult } from '../../autod
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { gradientAt } from '../../autodiff/gradient.js';
-import { explainResults, pointFor } from '../point.js';
+import { explainGradients, pointFor } from '../point.js';
 import { parseNameList } from '../options.js';
 import { lastAssignmentNote, resolveOutputs } from '../outputs.js';
 import { repeatable } from '../command-options.js';
@@ -74,16 +74,7 @@ export async function runCheck(ctx: Context, expr: string | undefined, opts: Che
   const point = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at, wrt);
   const { x, bindings } = point;
   // Non-finite values or gradients get their explanation, as in eval.
-  explainResults(
-    ctx,
-    lowered,
-    point,
-    outputs.map((o) => o.node),
-    outputs.flatMap((o) => {
-      const r = gradientAt(lowered, x, { output: o.node, wrt });
-      return [{ label: o.label, value: r.value, order: 0 }, ...wrt.map((k, i) => ({ label: `∂${o.label}/∂${graph.inputNames[k]!}`, value: r.gradient[i]!, order: 1 }))];
-    }),
-  );
+  explainGradients(ctx, lowered, point, outputs, outputs.map((o) => gradientAt(lowered, x, { output: o.node, wrt })));
   const checks = outputs.map((o) => ({ label: o.label, result: checkGradient(graph, o.node, x, wrt) }));
   if (ctx.json) {
     ctx.print(stringify(checkJson(lowered.source.text, bindings.map((b) => [b.name, b.value]), checks, opts.of !== undefined)) + '\n');

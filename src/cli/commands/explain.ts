@@ -5,7 +5,7 @@ import { gradientAt } from '../../autodiff/gradient.js';
 import { sourceExcerpt } from '../../diagnostics.js';
 import { EXIT, type Context } from '../context.js';
 import type { Runner } from '../program.js';
-import { explainResults, pointFor } from '../point.js';
+import { explainGradients, pointFor } from '../point.js';
 import { parseNameList } from '../options.js';
 import { lastAssignmentNote, resolveOutputs } from '../outputs.js';
 import { repeatable } from '../command-options.js';
@@ -29,17 +29,7 @@ export async function runExplain(ctx: Context, expr: string | undefined, opts: E
   const point0 = pointFor(ctx, lowered, outputs.map((o) => o.node), opts.at, wrt);
   const { x, bindings } = point0;
   const results = outputs.map((o) => gradientAt(lowered, x, { mode: 'reverse', wrt, output: o.node }));
-  // Non-finite values or gradients get their explanation, as in eval.
-  explainResults(
-    ctx,
-    lowered,
-    point0,
-    outputs.map((o) => o.node),
-    outputs.flatMap((o, j) => [
-      { label: o.label, value: results[j]!.value, order: 0 },
-      ...wrt.map((k, i) => ({ label: `∂${o.label}/∂${graph.inputNames[k]!}`, value: results[j]!.gradient[i]!, order: 1 })),
-    ]),
-  );
+  explainGradients(ctx, lowered, point0, outputs, results); // non-finite numbers explained, as in eval
   // The program in the heading, on one line and at most about 120 characters (a huge formula is cut in the middle).
   const flat = lowered.source.text.trim().replace(/\s*\n\s*/g, '; ');
   const text = sourceExcerpt(flat, { start: 0, end: flat.length });

@@ -7,7 +7,7 @@ import { unitDirection } from '../../autodiff/forward.js';
 import type { Context } from '../context.js';
 import { parseNameList } from '../options.js';
 import { resolveSingleOutput } from '../outputs.js';
-import { explainResults, pointFor, strictExit } from '../point.js';
+import { explainResults, gradientPrinted, pointFor, strictExit } from '../point.js';
 import { formatNumber, renderGradient, styleNumber } from '../render/human.js';
 import { renderTable } from '../render/table.js';
 import { obj, stringify, type Json } from '../render/json.js';
@@ -55,8 +55,7 @@ export async function runHessian(ctx: Context, expr: string | undefined, opts: H
     point,
     [output.node],
     [
-      { label: f, value: first.value, order: 0 },
-      ...names.map((n, i) => ({ label: `∂${f}/∂${n}`, value: gradient[i]!, order: 1 })),
+      ...gradientPrinted(f, first.value, names, gradient),
       // The matrix is symmetric: each entry on and above the diagonal once.
       ...names.flatMap((a, i) => names.slice(i).map((b, d) => ({ label: second2(a, b), value: r.hessian[i]![i + d]!, order: 2 }))),
     ],

@@ -8,7 +8,7 @@ import { hvpAt } from '../../autodiff/hessian.js';
 import { jvpAt, vjpAt } from '../../autodiff/jacobian.js';
 import type { Context } from '../context.js';
 import { parseVector, resolveOutputs, resolveSingleOutput } from '../outputs.js';
-import { explainResults, pointFor, strictExit } from '../point.js';
+import { explainResults, gradientPrinted, pointFor, strictExit } from '../point.js';
 import { renderEquations } from '../render/human.js';
 import { obj, stringify, type Json } from '../render/json.js';
 import { pointCommand, repeatable, sweepTrace, traceJson, traceText, type CommonOptions, type Runner } from './higher-common.js';
@@ -128,8 +128,7 @@ export async function runHvp(ctx: Context, expr: string | undefined, opts: Produ
     point,
     [output.node],
     [
-      { label: f, value: first.value, order: 0 },
-      ...graph.inputNames.map((n, i) => ({ label: `∂${f}/∂${n}`, value: gradient[i]!, order: 1 })),
+      ...gradientPrinted(f, first.value, graph.inputNames, gradient),
       ...graph.inputNames.map((n, i) => ({ label: `(H·d)_${n}`, value: r.hvp[i]!, order: 2 })),
     ],
     { higher: { wrt: graph.inputs.map((_, k) => k), order: 2 }, vector: { what: 'the direction', bindings: dir } },
