@@ -44,8 +44,13 @@ function overflowed(op: PrimName, args: readonly number[]): boolean {
 function valueHint(op: PrimName, args: readonly number[], v: number): string | undefined {
   if (op === 'div' && args[1] === 0) return 'division by zero';
   if (Math.abs(v) === Infinity && overflowed(op, args)) return 'overflow: the result is beyond the largest double, about 1.8e308';
+  return domainHint(op);
+}
+
+/** `domain of ln(x): x > 0`: the rule's domain, stated for the function's own parameters. */
+function domainHint(op: PrimName): string | undefined {
   const domain = PRIMS[op].domain;
-  return domain && `domain of ${formOf(op)}: ${domain}`;
+  return domain ? `domain of ${formOf(op)}: ${domain}` : undefined;
 }
 
 export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic[] {
@@ -83,7 +88,7 @@ export function diagnosePoint(lowered: Lowered, result: PointResult): Diagnostic
     const bad = argsFinite ? [...new Set(node.args.flatMap((a, j) => (depends[a] && !Number.isFinite(p[j]!) ? [fmt(p[j]!)] : [])))] : [];
     if (bad.length > 0) {
       const what = bad.length === 1 ? `the derivative of '${text(node.span)}' is ${bad[0]}` : `the derivatives of '${text(node.span)}' are ${bad.join(' and ')}`;
-      warn('domain', `${what} at this point`, rule.domain ? `domain of ${formOf(node.op)}: ${rule.domain}` : undefined);
+      warn('domain', `${what} at this point`, domainHint(node.op));
     }
     const kink = rule.kink?.(args, node.param);
     if (kink) warn('kink', `'${text(node.span)}' is at a kink: ${kink}`);
@@ -176,7 +181,7 @@ export function diagnoseHigher(lowered: Lowered, outputs: readonly NodeId[], wrt
       message: `${derivativeOf(k, text(node.span), along)} is ${k === 1 ? fmt(v) : 'not finite'} at this point`,
       source,
       span: node.span,
-      hint: PRIMS[node.op].domain ? `domain of ${formOf(node.op)}: ${PRIMS[node.op].domain}` : undefined,
+      hint: domainHint(node.op),
     });
   });
   return out;
