@@ -1,13 +1,21 @@
-// Every ```console example in the README is run and must print exactly what the README shows
+// Every ```console example in the README and in docs/*.md is run and must print exactly what the page shows
 // (stderr, then stdout, as a terminal would show them for these commands).
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const docsDir = new URL('../docs/', import.meta.url);
+/** The pages whose examples are run: README.md, then every docs/*.md in name order. */
+const pages: { name: string; text: string }[] = [
+  { name: 'README.md', text: readFileSync(new URL('../README.md', import.meta.url), 'utf8') },
+  ...(existsSync(docsDir) ? readdirSync(docsDir).filter((f) => f.endsWith('.md')).sort() : []).map((f) => ({
+    name: `docs/${f}`,
+    text: readFileSync(new URL(f, docsDir), 'utf8'),
+  })),
+];
 
 /** Splits a command line into words: double and single quotes, backslash escapes inside double quotes. */
 export function shellWords(line: string): string[] {
@@ -42,7 +50,7 @@ interface Example {
   expected: string;
 }
 
-function examples(): Example[] {
+function examples(readme: string): Example[] {
   const out: Example[] = [];
   const blocks = readme.matchAll(/```console\n([\s\S]*?)```/g);
   for (const [, body] of blocks) {
@@ -68,8 +76,9 @@ async function runCommand(command: string): Promise<string> {
     rest = piped[2]!;
   }
   const words = shellWords(rest);
-  if (words[0] !== 'adiff' && !(words[0] === 'npx' && words[1] === 'adiff')) throw new Error(`not an adiff command: ${command}`);
-  const argv = words.slice(words[0] === 'npx' ? 2 : 1);
+  const npx = words[0] === 'npx' && (words[1] === 'adiff' || words[1] === 'adiff-cli');
+  if (words[0] !== 'adiff' && !npx) throw new Error(`not an adiff command: ${command}`);
+  const argv = words.slice(npx ? 2 : 1);
   let stdout = '';
   let stderr = '';
   const decoder = new TextDecoder(); // batch output comes as UTF-8 bytes
@@ -84,9 +93,19 @@ async function runCommand(command: string): Promise<string> {
 }
 
 describe('README examples print what the README says', () => {
-  const all = examples();
+  const all = examples(pages[0]!.text);
   it('there are examples', () => expect(all.length).toBeGreaterThan(5));
   it.each(all)('$command', async ({ command, expected }) => {
     expect(await runCommand(command)).toBe(expected);
   });
 });
+
+for (const page of pages.slice(1)) {
+  const all = examples(page.text);
+  if (all.length === 0) continue;
+  describe(`${page.name} examples print what the page says`, () => {
+    it.each(all)('$command', async ({ command, expected }) => {
+      expect(await runCommand(command)).toBe(expected);
+    });
+  });
+}
