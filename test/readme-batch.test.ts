@@ -1,4 +1,5 @@
-// The README's batch section: the library example runs (as a real ES module importing 'adiff', which resolves
+// The README's batch section: the library example runs; docs/points.md's example with a bad point prints what it shows.
+// The library example runs (as a real ES module importing 'adiff', which resolves
 // to this package through its `exports`) and prints what its comments say; the error example prints what it shows.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { run } from './helpers/cli.js';
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('<!-- SECTION:batch -->'), readme.indexOf('<!-- SECTION:', readme.indexOf('<!-- SECTION:batch -->') + 5));
+const points = readFileSync(join(root, 'docs', 'points.md'), 'utf8');
 
 describe('README: many points', () => {
   it('the library example prints what its comments say', () => {
@@ -26,7 +28,7 @@ describe('README: many points', () => {
   });
 
   it('the example with a bad point prints what it shows (stdout, then the warning on stderr)', async () => {
-    const block = /```\n(\$ adiff eval "ln\(x1\)\+x1\*x2-sin\(x2\)" --points examples\/points\.csv\n[\s\S]*?)```/.exec(section)![1]!;
+    const block = /```\n(\$ adiff eval "ln\(x1\)\+x1\*x2-sin\(x2\)" --points examples\/points\.csv\n[\s\S]*?)```/.exec(points)![1]!;
     const [, ...shown] = block.trimEnd().split('\n');
     const t = await run(['eval', 'ln(x1)+x1*x2-sin(x2)', '--points', 'examples/points.csv'], { files: { 'examples/points.csv': readFileSync(join(root, 'examples/points.csv')) } });
     expect(t.code).toBe(1);
