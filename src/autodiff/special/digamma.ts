@@ -102,6 +102,8 @@ export function polygamma(n: number, x: number): number {
   const s = sinpi(x);
   if (s === 0) return NaN;
   const cot = cospi(x) / s;
-  const reflected = n === 0 ? digammaPositive(1 - x) : (n % 2 === 1 ? 1 : -1) * polygammaPositive(n, 1 - x);
+  // ψ^(n)(1 - x), from ψ^(n)(-x) by the recurrence for x ≤ -1, where -x is exact and 1 - x may be rounded.
+  const at = (y: number) => (n === 0 ? digammaPositive(y) : (n % 2 === 1 ? 1 : -1) * polygammaPositive(n, y));
+  const reflected = x > -1 ? at(1 - x) : at(-x) + (n % 2 === 0 ? 1 : -1) * factorial(n) * Math.pow(-x, -(n + 1));
   return (n % 2 === 0 ? 1 : -1) * reflected - Math.pow(Math.PI, n + 1) * cotDerivative(n, cot);
 }

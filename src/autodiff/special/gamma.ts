@@ -82,8 +82,10 @@ export function lgamma(x: number): number {
   if (x > 0) return lgammaPositive(x);
   const s = sinpi(x);
   if (s === 0) return Infinity;
-  // Reflection: ln|Γ(x)| = ln π - ln|sin(πx)| - ln Γ(1 - x).
-  return LN_PI - Math.log(Math.abs(s)) - lgammaPositive(1 - x);
+  // Reflection: ln|Γ(x)| = ln π - ln|sin(πx)| - ln Γ(1 - x), with Γ(1 - x) = -x Γ(-x) for x ≤ -1: -x is exact where
+  // 1 - x may be rounded (by up to 2^-53 relative, which ψ(1 - x)(1 - x) multiplies: 300 ulps of Γ at x = -127.6).
+  if (x > -1) return LN_PI - Math.log(Math.abs(s)) - lgammaPositive(1 - x);
+  return LN_PI - Math.log(Math.abs(s)) - Math.log(-x) - lgammaPositive(-x);
 }
 
 /** Γ(x) for x > 0. */
@@ -115,8 +117,11 @@ export function gamma(x: number): number {
   if (x > 0) return gammaPositive(x);
   const s = sinpi(x);
   if (s === 0) return NaN;
-  // Reflection: Γ(x) = π / (sin(πx) Γ(1 - x)); below about -171.6, Γ(1 - x) overflows and the result is ±0 (the
-  // true value is below 1e-307 there).
-  const g = gammaPositive(1 - x);
-  return g === Infinity ? 0 * s : Math.PI / (s * g);
+  // Reflection: Γ(x) = π / (sin(πx) Γ(1 - x)); below about -170.6, Γ(1 - x) overflows, and the result (below
+  // 1e-306, down to the subnormals and 0 by -184) is formed from the logarithms instead.
+  // As in lgamma, Γ(1 - x) is -x Γ(-x) for x ≤ -1, so that its argument is exact.
+  if (x > -1) return Math.PI / (s * gammaPositive(1 - x));
+  const g = -x * gammaPositive(-x);
+  if (g === Infinity) return Math.sign(s) * Math.exp(LN_PI - Math.log(Math.abs(s)) - Math.log(-x) - lgammaPositive(-x));
+  return Math.PI / (s * g);
 }
