@@ -18,20 +18,31 @@ function ulpOf(v) {
 }
 const num = (v) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v);
 
-console.log('| function | points | worst error (ulps) | at x |');
-console.log('|---|---|---|---|');
+// Two measures: the error in ulps of the exact value, for x > 0 and for x < 0 apart; and, for x < 0, where the
+// reflection formula cancels next to the zeros of lgamma, digamma and polygamma, the error in ulps of the function's
+// size nearby (the largest |f| within 1/2 of x), which is the absolute accuracy there.
+console.log('| function | points | worst, x ≥ 0 (ulps) | worst, x < 0 (ulps) | x < 0, in ulps of max |f| within ±1/2 |');
+console.log('|---|---|---|---|---|');
 for (const [name, { expr, samples }] of Object.entries(data)) {
   const f = compile(expr);
-  let worst = 0;
-  let at = NaN;
-  for (const [x, exact] of samples) {
-    const e = num(exact);
-    const got = f.value({ x });
+  const rows = samples.map(([x, e]) => [x, num(e), f.value({ x })]).sort((a, b) => a[0] - b[0]);
+  const worst = { pos: [0, NaN], neg: [0, NaN], abs: [0, NaN] };
+  const note = (k, err, x) => {
+    if (!(err <= worst[k][0])) worst[k] = [err, x];
+  };
+  let lo = 0;
+  let hi = 0;
+  rows.forEach(([x, e, got], i) => {
     const err = got === e ? 0 : Math.abs(got - e) / ulpOf(e);
-    if (!(err <= worst)) {
-      worst = err;
-      at = x;
-    }
-  }
-  console.log(`| ${expr} | ${samples.length} | ${worst.toPrecision(3)} | ${at} |`);
+    note(x >= 0 ? 'pos' : 'neg', err, x);
+    if (x >= 0) return;
+    while (rows[lo][0] < x - 0.5) lo++;
+    while (hi + 1 < rows.length && rows[hi + 1][0] <= x + 0.5) hi++;
+    let size = 0;
+    for (let j = lo; j <= hi; j++) if (Number.isFinite(rows[j][1])) size = Math.max(size, Math.abs(rows[j][1]));
+    note('abs', got === e ? 0 : Math.abs(got - e) / ulpOf(size), x);
+    void i;
+  });
+  const cell = ([err, x]) => (Number.isNaN(x) ? (err === 0 && rows.some((r) => r[0] < 0) ? '0' : '–') : `${err.toPrecision(3)} (x = ${+x.toPrecision(6)})`);
+  console.log(`| \`${expr}\` | ${samples.length} | ${cell(worst.pos)} | ${cell(worst.neg)} | ${cell(worst.abs)} |`);
 }

@@ -5,13 +5,14 @@
 //     truncated when a term falls below 2^-60 of the sum (well before the series' terms start to grow);
 //   - 0 < x < X: the recurrence ψ^(n)(x) = ψ^(n)(x + 1) - (-1)^n n! / x^(n+1) (DLMF 5.15.5), whose terms all have the
 //     sign of the result for n ≥ 1 (no cancellation); for ψ on [0.9, 2) the power series about its positive zero
-//     x0 ≈ 1.4616 (coefficients ψ^(k)(x0)/k! from mpmath), so that ψ keeps relative accuracy next to its zero;
+//     x0 ≈ 1.4616 (coefficients ψ^(k)(x0)/k! from mpmath), so that ψ keeps relative accuracy next to its zero, on
+//     [2, 2.5) the derivative of the series of ln Γ about 2, and on [2.5, 12) the recurrence down to those;
 //   - x < 0: the reflection formula ψ(1 - x) - ψ(x) = π cot(πx) (DLMF 5.5.4), differentiated n times:
 //       ψ^(n)(x) = (-1)^n ψ^(n)(1 - x) - π^(n+1) cot^(n)(πx),
 //     with cot^(n) written as a polynomial in c = cot: P_0 = c, P_(k+1) = -(1 + c²) P_k'.
 // Poles (x = 0, -1, -2, …) give NaN: the sign of the infinity depends on the side. The measured worst errors
 // against mpmath are in docs/functions.md (bench/special-accuracy.py).
-import { BERNOULLI_2K, DIGAMMA_AT_ZERO, DIGAMMA_ZERO } from './coefficients.js';
+import { BERNOULLI_2K, DIGAMMA_AT_ZERO, DIGAMMA_ZERO, LGAMMA_AT_2 } from './coefficients.js';
 import { cospi, sinpi } from './gamma.js';
 
 const TINY = 2 ** -60;
@@ -30,16 +31,29 @@ function digammaPositive(x: number): number {
     for (let k = c.length - 1; k >= 0; k--) s = s * z + c[k]!;
     return s + shift;
   }
-  // Down from x ≥ 12 by ψ(x) = ψ(x + 1) - 1/x: ψ > 0 here, and the sum of positive terms is accumulated apart.
-  let sum = 0;
-  while (x < 12) {
-    sum += 1 / x;
-    x += 1;
+  if (x < 12) {
+    // Down to y in [1.5, 2.5) by ψ(y + 1) = ψ(y) + 1/y (y - 1 is exact): ψ(y) > 0 there and every 1/y is positive,
+    // so nothing cancels (going up to 12 instead would cancel: ψ(2) = ψ(12) - (1/2 + … + 1/11) loses 3 bits).
+    let y = x;
+    let up = 0;
+    while (y >= 2.5) {
+      y -= 1;
+      up += 1 / y;
+    }
+    return (y < 2 ? digammaPositive(y) : digammaNear2(y - 2)) + up + shift;
   }
   const r = 1 / (x * x);
   let tail = 0;
   for (let k = 12; k >= 1; k--) tail = tail * r + BERNOULLI_2K[k - 1]! / (2 * k);
-  return Math.log(x) - 0.5 / x - tail * r - sum + shift;
+  return Math.log(x) - 0.5 / x - tail * r + shift;
+}
+
+/** ψ(2 + z) for |z| ≤ 1/2: the derivative of the series of ln Γ about 2 (coefficients.ts), term by term. */
+function digammaNear2(z: number): number {
+  const c = LGAMMA_AT_2;
+  let s = 0;
+  for (let k = c.length - 1; k >= 1; k--) s = s * z + k * c[k]!;
+  return s;
 }
 
 /** n! as a double (Infinity beyond 170). */
