@@ -161,7 +161,7 @@ export function lower(program: Program, source: Source = { name: 'expr', text: p
     if (!ok) {
       const what = prim === 'nthRoot' ? 'the root n of nthRoot(x, n) must be a constant nonzero integer' : 'the order n of polygamma(n, x) must be a constant integer ≥ 0';
       const got = n === undefined ? 'it depends on a variable' : `it is ${n}`;
-      error('arity', `${what}; ${got}`, e.args[at]!.span, prim === 'nthRoot' ? 'for a real power write x^(1/n)' : undefined);
+      error('arity', `${what}; ${got}`, e.args[at]!.span, prim === 'nthRoot' ? 'for a real power write x^(1/n)' : 'the order comes first: polygamma(1, x) is the trigamma function');
     }
     if (prim === 'nthRoot') {
       // The same values, from the rows that have them: nthRoot(x, 1) is x, (x, 2) is sqrt(x), (x, 3) is cbrt(x).
