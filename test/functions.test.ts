@@ -67,7 +67,10 @@ describe('roots, powers and the small conventions', () => {
     expect(both('nthRoot(x, 3)', { x: -8 })).toMatchObject({ value: -2, grad: { x: 1 / 12 } }); // 1/(3·4)
     expect(both('nthRoot(x, 2)', { x: 0 })).toMatchObject({ value: 0, grad: { x: Infinity } }); // sqrt's row
     expect(both('nthRoot(x, 1)', { x: -3 })).toMatchObject({ value: -3, grad: { x: 1 } });
-    expect(compile('nthRoot(x, 6)').value({ x: 64 })).toBe(2); // the Newton step: 64^(1/6) by Math.pow is 2.0000000000000004
+    // The Newton step: Math.pow(100000, 1/5) is 10.000000000000002 and Math.pow(78125, 1/7) is 4.999999999999999.
+    expect(compile('nthRoot(x, 5)').value({ x: 100000 })).toBe(10);
+    expect(compile('nthRoot(x, 7)').value({ x: 78125 })).toBe(5);
+    expect(compile('nthRoot(x, 6)').value({ x: 117649 })).toBe(7);
   });
 
   it('unary plus and one-argument max/min are the argument', () => {
