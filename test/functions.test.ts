@@ -73,6 +73,20 @@ describe('roots, powers and the small conventions', () => {
     expect(compile('nthRoot(x, 6)').value({ x: 117649 })).toBe(7);
   });
 
+  it('0^u: 0 for u > 0, 1 at 0 (a jump, warned), +∞ below; derivative 0 (not 0·ln 0 = NaN), at every order', async () => {
+    expect(both('0^x', { x: 2 })).toMatchObject({ value: 0, grad: { x: 0 }, warnings: [] });
+    const jump = both('0^x', { x: 0 });
+    expect(jump).toMatchObject({ value: 1, grad: { x: 0 } });
+    expect(jump.warnings[0]).toMatch(/^kink: '0\^x' is at a kink/);
+    expect(both('0^(x + 1)', { x: -3 })).toMatchObject({ value: Infinity, grad: { x: 0 } });
+    const o = await run(['eval', 'pow(0, x^2 + 1)', '--at', 'x=1', '--order', '3', '--wrt', 'x', '--json']);
+    expect(json(o).derivatives).toEqual([0, 0, 0, 0]);
+  });
+
+  it('nthRoot(x) is sqrt(x), as in mathjs (the root defaults to 2)', () => {
+    expect(both('nthRoot(x)', { x: 9 })).toMatchObject({ value: 3, grad: { x: 1 / 6 } });
+  });
+
   it('unary plus and one-argument max/min are the argument', () => {
     expect(both('+x + max(x) - min(+x)', { x: 3 })).toMatchObject({ value: 3, grad: { x: 1 }, warnings: [] });
   });
