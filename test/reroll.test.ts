@@ -119,8 +119,8 @@ describe('rerolled kernels agree with the interpreter', () => {
         { depthSize: 'small', withCrossShrink: true },
         leaf,
         fc.tuple(fc.constantFrom('+', '-', '*', '/'), tie('tree'), tie('tree')).map(([op, a, b]): T => (i) => `(${a(i)} ${op} ${b(i)})`),
-        fc.tuple(fc.constantFrom('sin', 'cos', 'exp', 'ln', 'sqrt', 'abs', 'tanh', 'atan'), tie('tree')).map(([f, a]): T => (i) => `${f}(${a(i)})`),
-        fc.tuple(fc.constantFrom('max', 'min', 'hypot', 'atan2'), tie('tree'), tie('tree')).map(([f, a, b]): T => (i) => `${f}(${a(i)}, ${b(i)})`),
+        fc.tuple(fc.constantFrom('sin', 'cos', 'exp', 'ln', 'sqrt', 'abs', 'tanh', 'atan', 'erf', 'lgamma', 'sech', 'floor', 'expm1', 'acot'), tie('tree')).map(([f, a]): T => (i) => `${f}(${a(i)})`),
+        fc.tuple(fc.constantFrom('max', 'min', 'hypot', 'atan2', 'mod'), tie('tree'), tie('tree')).map(([f, a, b]): T => (i) => `${f}(${a(i)}, ${b(i)})`),
         fc.tuple(tie('tree'), fc.constantFrom(2, 3, -1, 0.5)).map(([a, c]): T => (i) => `(${a(i)})^${c}`),
       ),
     }));

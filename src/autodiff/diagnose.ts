@@ -13,7 +13,7 @@ import { PRIMS, type PrimName } from './primitives.js';
 const fmt = (v: number) => String(v);
 
 /** How a primitive is written with the parameter names its `domain` text uses. */
-const FORMS: Partial<Record<PrimName, string>> = { div: 'a/b', powc: 'x^c', pow: 'x^y', logb: 'log(x, b)', atan2: 'atan2(y, x)' };
+const FORMS: Partial<Record<PrimName, string>> = { div: 'a/b', powc: 'x^c', pow: 'x^y', logb: 'log(x, b)', atan2: 'atan2(y, x)', nthRoot: 'nthRoot(x, n)', mod: 'mod(x, y)', polygamma: 'polygamma(n, x)' };
 const formOf = (op: PrimName) => {
   const p = PRIMS[op].print;
   return FORMS[op] ?? (p.kind === 'call' ? `${p.name}(x)` : op);

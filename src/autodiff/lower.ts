@@ -107,7 +107,15 @@ export function lower(program: Program, source: Source = { name: 'expr', text: p
   const apply = (op: PrimName, args: NodeId[], span: Span, param = NaN) => noteNode(builder.apply(op, args, param, span));
   const power = (base: NodeId, exponent: NodeId, span: Span): NodeId => {
     const c = constantValue[exponent];
-    return c !== undefined ? apply('powc', [base], span, c) : apply('pow', [base, exponent], span);
+    if (c !== undefined) return apply('powc', [base], span, c);
+    // 0^u with a variable u is a step: 0 for u > 0, 1 at u = 0, +∞ for u < 0, with derivative 0 wherever it has one.
+    // x^y's rule would give ∂/∂u = 0^u·ln 0 = 0·(-∞) = NaN; (1 - sign(u))/(1 + sign(u)) has the same values and the
+    // derivative 0 (and sign's kink warning at u = 0, where 0^u jumps).
+    if (constantValue[base] === 0) {
+      const s = apply('sign', [exponent], span);
+      return apply('div', [apply('sub', [noteNode(builder.constant(1, { span })), s], span), apply('add', [noteNode(builder.constant(1, { span })), s], span)], span);
+    }
+    return apply('pow', [base, exponent], span);
   };
 
   const lowerName = (name: string, span: Span, statementIndex: number): NodeId => {
@@ -144,10 +152,33 @@ export function lower(program: Program, source: Source = { name: 'expr', text: p
         return power(args[0]!, args[1]!, e.span);
       case 'prim':
         if (rule.arity === 'variadic') {
-          if (args.length < 2) arityError('2 or more arguments');
-        } else if (args.length !== rule.arity) arityError(plural(rule.arity, 'argument'));
+          // max(x) and min(x) are x (as in mathjs); hypot needs two.
+          if (args.length === 1 && (rule.prim === 'max' || rule.prim === 'min')) return args[0]!;
+          if (args.length < 2) arityError(rule.prim === 'hypot' ? '2 or more arguments' : '1 or more arguments');
+        } else if (rule.prim === 'nthRoot' && args.length === 1) return apply('sqrt', args, e.span); // mathjs: the root defaults to 2
+        else if (args.length !== rule.arity) arityError(plural(rule.arity, 'argument'));
+        if (rule.prim === 'nthRoot' || rule.prim === 'polygamma') return lowerIntegerParameter(rule.prim, e, args);
         return apply(rule.prim, args, e.span);
     }
+  };
+
+  /** nthRoot(x, n) and polygamma(n, x): n must be a constant integer (≠ 0, resp. ≥ 0), said at its place. */
+  const lowerIntegerParameter = (prim: 'nthRoot' | 'polygamma', e: Extract<Expr, { kind: 'call' }>, args: NodeId[]): NodeId => {
+    const at = prim === 'nthRoot' ? 1 : 0;
+    const n = constantValue[args[at]!];
+    const ok = n !== undefined && Number.isInteger(n) && (prim === 'nthRoot' ? n !== 0 : n >= 0);
+    if (!ok) {
+      const what = prim === 'nthRoot' ? 'the root n of nthRoot(x, n) must be a constant nonzero integer' : 'the order n of polygamma(n, x) must be a constant integer ≥ 0';
+      const got = n === undefined ? 'it depends on a variable' : `it is ${n}`;
+      error('arity', `${what}; ${got}`, e.args[at]!.span, prim === 'nthRoot' ? 'for a real power write x^(1/n)' : 'the order comes first: polygamma(1, x) is the trigamma function');
+    }
+    if (prim === 'nthRoot') {
+      // The same values, from the rows that have them: nthRoot(x, 1) is x, (x, 2) is sqrt(x), (x, 3) is cbrt(x).
+      if (n === 1) return args[0]!;
+      if (n === 2) return apply('sqrt', [args[0]!], e.span);
+      if (n === 3) return apply('cbrt', [args[0]!], e.span);
+    }
+    return apply(prim, args, e.span);
   };
 
   const checkLiteral = (e: Extract<Expr, { kind: 'number' }>) => {

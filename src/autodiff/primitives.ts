@@ -40,7 +40,10 @@ export type PrimName =
   | 'atan2'
   | 'hypot'
   | 'min'
-  | 'max';
+  | 'max'
+  | FunctionPrimName;
+
+import { FUNCTION_ROWS, type FunctionPrimName } from './primitives-functions.js';
 
 /** Operations over a carrier T: numbers, graph nodes or code. One method per primitive, plus constants. */
 export type Ops<T> = {
@@ -240,6 +243,8 @@ export const PRIMITIVES = {
     code: (args) => `Math.max(${args.join(', ')})`, print: call('max'),
     kink: (args) => tieKink(args, Math.max(...args), 'max'),
   },
+  // sech … polygamma: rows in primitives-functions.ts.
+  ...FUNCTION_ROWS,
 } satisfies Record<PrimName, Primitive>;
 
 export const PRIMS: Record<PrimName, Primitive> = PRIMITIVES;

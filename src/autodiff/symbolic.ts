@@ -49,6 +49,7 @@ const LATEX_FUNCTIONS: Record<string, string> = {
   sin: '\\sin', cos: '\\cos', tan: '\\tan', sec: '\\sec', csc: '\\csc', cot: '\\cot',
   asin: '\\arcsin', acos: '\\arccos', atan: '\\arctan', sinh: '\\sinh', cosh: '\\cosh', tanh: '\\tanh',
   exp: '\\exp', ln: '\\ln', log10: '\\log_{10}', log2: '\\log_{2}', min: '\\min', max: '\\max',
+  coth: '\\coth', gamma: '\\Gamma', digamma: '\\psi',
 };
 
 const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'phi', 'chi', 'psi', 'omega']);
@@ -95,6 +96,16 @@ function opPiece(node: Extract<GraphNode, { kind: 'op' }>, args: Piece[], latex:
           return { text: `\\left|${inner}\\right|`, prec: ATOM };
         case 'logb':
           return { text: `\\log_{${b!.text}}\\left(${a!.text}\\right)`, prec: ATOM };
+        case 'nthRoot':
+          return { text: `\\sqrt[${b!.text}]{${a!.text}}`, prec: ATOM };
+        case 'polygamma':
+          return { text: `\\psi^{(${a!.text})}\\left(${b!.text}\\right)`, prec: ATOM };
+        case 'lgamma':
+          return { text: `\\ln\\left|\\Gamma\\left(${inner}\\right)\\right|`, prec: ATOM };
+        case 'floor':
+          return { text: `\\left\\lfloor ${inner} \\right\\rfloor`, prec: ATOM };
+        case 'ceil':
+          return { text: `\\left\\lceil ${inner} \\right\\rceil`, prec: ATOM };
       }
       const name = LATEX_FUNCTIONS[node.op] ?? `\\operatorname{${form.name}}`;
       return { text: `${name}\\left(${inner}\\right)`, prec: ATOM };

@@ -40,7 +40,7 @@
 // caller can tell the user which orders cannot be trusted instead of printing noise as a derivative.
 import type { Graph, GraphNode, NodeId } from './graph.js';
 import { copyInto } from './derivative.js';
-import { PRIMS, type PrimName } from './primitives.js';
+import { numberOps, PRIMS, type PrimName } from './primitives.js';
 
 /** Primitives with closed-form Taylor arithmetic; every other primitive uses the partials of the rule table. */
 const DIRECT = new Set<PrimName>(['add', 'sub', 'mul', 'div', 'neg', 'powc', 'pow']);
@@ -107,10 +107,19 @@ function propagate(graph: Graph, outputs: readonly NodeId[], wrt: number, x: Arr
   const { builder, map } = copyInto(graph, outputs);
   const ops = builder.ops();
 
-  // Close the set of nodes under "partials of non-arithmetic primitives", appending nodes as needed.
+  // Close the set of nodes under "partials of non-arithmetic primitives", appending nodes as needed, level by level:
+  // the nodes of the graph are level 0, the nodes a level-d partial appends are level d + 1. A level-d node is read
+  // only at orders ≤ K - d (a partial enters w_k at orders < k), so the levels stop at K - 1: the partials of
+  // gamma (Γ·ψ), digamma (ψ') and polygamma (ψ^(n+1)) never close, and need not.
   const partialsOf: (NodeId[] | undefined)[] = [];
   const limit = 64 * builder.nodes.length + 4096;
-  for (let i = 0; i < builder.nodes.length; i++) {
+  let levelEnd = builder.nodes.length;
+  for (let i = 0, level = 0; i < builder.nodes.length; i++) {
+    if (i === levelEnd) {
+      level++;
+      levelEnd = builder.nodes.length;
+    }
+    if (level >= K) break;
     const n = builder.nodes[i]!;
     if (n.kind === 'op' && !DIRECT.has(n.op)) partialsOf[i] = PRIMS[n.op].partials(ops, n.args, i, n.param);
     if (builder.nodes.length > limit) throw new Error('Taylor propagation: the partials of the rule table do not close');
@@ -167,8 +176,10 @@ function propagate(graph: Graph, outputs: readonly NodeId[], wrt: number, x: Arr
         break;
       default: {
         ev = 2 * U * abs(v);
-        const p = partialsOf[i]!;
-        for (let q = 0; q < n.args.length; q++) ev += m(abs(at(p[q]!, 0)), err(n.args[q]!, 0));
+        const p = partialsOf[i];
+        // A node of level K has no partial nodes: its local partials are evaluated as numbers instead.
+        const local = p ? p.map((pq) => at(pq, 0)) : PRIMS[n.op].partials(numberOps, n.args.map((q) => at(q, 0)), v, n.param);
+        for (let q = 0; q < n.args.length; q++) ev += m(abs(local[q]!), err(n.args[q]!, 0));
       }
     }
     e[i * W] = ev;
@@ -339,7 +350,13 @@ function propagate(graph: Graph, outputs: readonly NodeId[], wrt: number, x: Arr
             break;
           }
           default: {
-            const p = partialsOf[i]!;
+            const p = partialsOf[i];
+            if (!p) {
+              // A node of level K: only its value is ever read (see the closure above).
+              v = NaN;
+              ev = NaN;
+              break;
+            }
             let size = 0;
             for (let q = 0; q < n.args.length; q++) {
               const u = n.args[q]!;

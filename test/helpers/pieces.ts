@@ -61,6 +61,43 @@ export function pieces(graph: Graph, values: Float64Array, mask: Uint8Array): st
       case 'acosh':
         out.push(s(a[0]! - 1));
         break;
+      case 'csch':
+      case 'coth':
+      case 'acot':
+      case 'acsch':
+      case 'nthRoot':
+        out.push(s(a[0]!));
+        break;
+      case 'asec':
+      case 'acsc':
+      case 'acoth':
+        out.push(s(a[0]!), s(Math.abs(a[0]!) - 1));
+        break;
+      case 'asech':
+        out.push(s(a[0]!), s(1 - a[0]!));
+        break;
+      case 'log1p':
+        out.push(s(a[0]! + 1));
+        break;
+      case 'floor':
+      case 'ceil':
+      case 'trunc':
+        out.push(Math.floor(a[0]!));
+        break;
+      case 'round':
+        out.push(Math.floor(a[0]! + 0.5));
+        break;
+      case 'mod':
+        out.push(s(a[1]!), Math.floor(a[0]! / a[1]!));
+        break;
+      case 'gamma':
+      case 'lgamma':
+      case 'digamma':
+        out.push(Math.floor(a[0]!));
+        break;
+      case 'polygamma':
+        out.push(Math.floor(a[1]!));
+        break;
     }
   });
   return out.join(',');
