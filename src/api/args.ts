@@ -82,8 +82,8 @@ export function show(value: unknown): string {
   if (value === null) return 'null';
   const kind = viewKind(value);
   if (kind !== undefined) return `a ${kind}`;
-  if (value instanceof DataView) return 'a DataView';
   try {
+    if (value instanceof DataView) return 'a DataView';
     if (Array.isArray(value)) return `an array of length ${(value as unknown[]).length}`;
     if (value instanceof Map) return 'a Map';
     if (value instanceof Set) return 'a Set';
