@@ -307,7 +307,7 @@ writeFileSync(cachePath, script.createCachedData());
 //   fails if one is imported), for browsers and bundlers (the `browser` condition of the exports).
 // Types: tsc's dist/*.d.ts for `import`; for `require`, the same declarations under dist/cjs/, whose package.json
 // says CommonJS, so that TypeScript (module nodenext) reads them as CommonJS declarations.
-const library = { entryPoints: ['src/index.ts'], bundle: true, target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning', mainFields: ['module', 'main'], plugins: [chevrotainLexerPlugin, chevrotainMixinPlugin, chevrotainRecordingPlugin] };
+const library = { entryPoints: ['src/index.ts'], bundle: true, target: 'es2022', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', mainFields: ['module', 'main'], plugins: [chevrotainLexerPlugin, chevrotainMixinPlugin, chevrotainRecordingPlugin] };
 const libPath = 'dist/lib/adiff.lib.cjs';
 const libCache = 'dist/lib/adiff.lib.cache';
 await build({ ...library, platform: 'neutral', format: 'esm', outfile: 'dist/adiff.browser.mjs', charset: 'utf8' });

@@ -465,28 +465,31 @@ function compileOptions(options: unknown): CompileOptions {
   if (sourceName !== undefined && typeof sourceName !== 'string') usage(`compile: \`sourceName\` must be a string, got ${show(sourceName)}`);
   out.sourceName = sourceName as string | undefined;
   const variables = o.get('variables');
-  if (variables !== undefined) {
-    const list = readArray('compile', '`variables`', variables, "an array of names (['x', 'y'])");
-    const seen = new Set<string>();
-    for (const name of list) {
-      if (typeof name !== 'string') usage(`compile: \`variables\` lists ${show(name)}, which is not a name`);
-      if (seen.has(name)) usage(`compile: \`variables\` lists '${name}' twice`);
-      seen.add(name);
-    }
-    out.variables = list as string[];
-  }
+  if (variables !== undefined) out.variables = variableList('compile', variables);
   return out;
 }
 
+/** The `variables` option, read once: an array of distinct strings (each checked to be a name by lowerWith). */
+export function variableList(at: string, variables: unknown): string[] {
+  const list = readArray(at, '`variables`', variables, "an array of names (['x', 'y'])");
+  const seen = new Set<string>();
+  for (const name of list) {
+    if (typeof name !== 'string') usage(`${at}: \`variables\` lists ${show(name)}, which is not a name`);
+    if (seen.has(name)) usage(`${at}: \`variables\` lists '${name}' twice`);
+    seen.add(name);
+  }
+  return list as string[];
+}
+
 /** Each name `variables` lists must be a variable name of the language: not a constant, a function or junk. */
-function checkVariable(name: string): void {
+function checkVariable(at: string, name: string): void {
   let ok = false;
   try {
     ok = lower(parse(name)).graph.inputNames.join() === name && !/[\s,;]/.test(name);
   } catch {
     ok = false;
   }
-  if (!ok) usage(`compile: \`variables\` lists ${show(name)}, which is not a variable name (a constant, a function or not a name)`);
+  if (!ok) usage(`${at}: \`variables\` lists ${show(name)}, which is not a variable name (a constant, a function or not a name)`);
 }
 
 /**
@@ -494,8 +497,8 @@ function checkVariable(name: string): void {
  * variable of the formula that is not listed is an error pointing at its first use; so is a listed name that the
  * program assigns.
  */
-function lowerWith(text: string, source: Source, variables: readonly string[] | undefined): Lowered {
-  variables?.forEach(checkVariable);
+export function lowerWith(text: string, source: Source, variables: readonly string[] | undefined, at = 'compile'): Lowered {
+  variables?.forEach((name) => checkVariable(at, name));
   const lowered = lower(parse(text, { sourceName: source.name }), source, { inputs: variables });
   if (variables === undefined) return lowered;
   const { graph } = lowered;

@@ -3,12 +3,10 @@
 // graph is built by the reverse sweep over graph nodes (derivative.ts), simplified as it is built, and printed with
 // shared subexpressions as assignments (symbolic.ts), so it never swells.
 import { derivativeSet } from '../autodiff/derivative.js';
-import { lower } from '../autodiff/lower.js';
 import { resolveOutputs } from '../autodiff/outputs.js';
 import { printGraph } from '../autodiff/symbolic.js';
-import { parse } from '../parser/parse.js';
 import { readArray, readRecord, show, usage } from './args.js';
-import { compile, type CompiledFormula } from './compile.js';
+import { compile, lowerWith, variableList, type CompiledFormula } from './compile.js';
 
 /** Beyond this order the printed derivatives of ordinary formulas become too long to be useful (as `adiff diff`). */
 export const MAX_DERIVATIVE_ORDER = 12;
@@ -18,6 +16,8 @@ export interface DerivativeOptions {
   order?: number;
   /** The assigned name to differentiate, in a program (default: the program's output). */
   output?: string;
+  /** The variables, in this order, as compile's `variables`: also the inputs of `formula`. */
+  variables?: readonly string[];
   /** Label used in error messages (default `expr`). */
   sourceName?: string;
 }
@@ -40,8 +40,9 @@ export interface Derivative {
  */
 export function derivative(text: string, wrt: string | readonly string[], options?: DerivativeOptions): Derivative {
   if (typeof text !== 'string') usage(`derivative: the formula must be a string, got ${show(text)}`);
-  const opts = options === undefined ? new Map<string, unknown>() : readRecord('derivative', 'the options', options, 'an object { order?, output?, sourceName? }');
-  for (const key of opts.keys()) if (!['order', 'output', 'sourceName'].includes(key)) usage(`derivative: unknown option '${key}' (the options are order, output and sourceName)`);
+  const opts = options === undefined ? new Map<string, unknown>() : readRecord('derivative', 'the options', options, 'an object { order?, output?, variables?, sourceName? }');
+  for (const key of opts.keys()) if (!['order', 'output', 'variables', 'sourceName'].includes(key)) usage(`derivative: unknown option '${key}' (the options are order, output, variables and sourceName)`);
+  const variables = opts.has('variables') ? variableList('derivative', opts.get('variables')) : undefined;
   const sourceName = opts.get('sourceName') ?? 'expr';
   if (typeof sourceName !== 'string') usage(`derivative: \`sourceName\` must be a string, got ${show(sourceName)}`);
   const output = opts.get('output');
@@ -53,7 +54,7 @@ export function derivative(text: string, wrt: string | readonly string[], option
   const names = wrtList(wrt, order as number | undefined);
 
   const source = { name: sourceName as string, text };
-  const lowered = lower(parse(text, { sourceName: source.name }), source);
+  const lowered = lowerWith(text, source, variables, 'derivative');
   const { graph } = lowered;
   const target = output === undefined ? lowered.output : resolveOutputs(lowered, output as string, 'output')[0]!;
   const seq = names.map((name) => {
