@@ -6,7 +6,8 @@ import { derivativeSet } from '../autodiff/derivative.js';
 import { resolveOutputs } from '../autodiff/outputs.js';
 import { printGraph } from '../autodiff/symbolic.js';
 import { readArray, readRecord, show, usage } from './args.js';
-import { compile, lowerWith, variableList, type CompiledFormula } from './compile.js';
+import { compile, type CompiledFormula } from './compile.js';
+import { lowerWith, variableList } from './options.js';
 
 /** Beyond this order the printed derivatives of ordinary formulas become too long to be useful (as `adiff diff`). */
 export const MAX_DERIVATIVE_ORDER = 12;
