@@ -116,6 +116,13 @@ console.log(lib.compile === required.compile, lib.compile('ln(x1)+x1*x2-sin(x2)'
     expect(cjs.stdout).toBe('3\n');
   });
 
+  it('the browser condition (and the ./browser subpath) resolve to the browser bundle, which runs in Node too', () => {
+    const code = "console.log(import.meta.resolve('adiff-cli').endsWith('/dist/adiff.browser.mjs'), import.meta.resolve('adiff-cli/browser').endsWith('/dist/adiff.browser.mjs'), (await import('adiff-cli')).compile('x*y').gradient([2, 3]).x)";
+    const r = run(process.execPath, ['--conditions=browser', '--input-type=module', '-e', code], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true true 3\n');
+  });
+
   it('npx adiff-cli runs the installed command', () => {
     const r = run('npx', ['--offline', 'adiff-cli', 'eval', 'x*y', '--at', 'x=2,y=3', '--json'], dir);
     expect(r.stderr).toBe('');
