@@ -15,7 +15,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
-import { parse, lower } from '../dist/index.js';
+import { parse, lower } from '../dist/internals.js';
 import * as current from '../dist/autodiff/compile.js';
 import { deepSin, hand, rosenbrock, termSum } from './expressions.mjs';
 

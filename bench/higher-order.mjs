@@ -3,7 +3,7 @@
 //     derivative graph k times, then evaluate). Taylor mode grows like k², nested graphs much faster.
 //  2. One Hessian-vector product vs the full Hessian of a function of n variables (n forward sweeps).
 // Run with `npm run bench:higher-order` (builds first).
-import { parse, lower, evaluate, derivativesAlong, higherDerivativeGraph, hvpAt, hessianAt } from '../dist/index.js';
+import { parse, lower, evaluate, derivativesAlong, higherDerivativeGraph, hvpAt, hessianAt } from '../dist/internals.js';
 
 function time(fn, minMs = 150) {
   const warm = performance.now();

@@ -37,7 +37,11 @@ export interface Diagnostic {
   hint?: string;
 }
 
-/** The one exception type the core throws for bad input. */
+/**
+ * The one exception type adiff throws for bad input: a syntax, name or arity error in a formula, a bad argument to
+ * a library function. `kind` says which; `line` and `column` (1-based, columns in Unicode characters) say where in
+ * the formula, when the error has a place (`undefined` otherwise); `format()` gives the caret text the CLI prints.
+ */
 export class AdiffError extends Error {
   readonly diagnostic: Diagnostic;
   constructor(diagnostic: Omit<Diagnostic, 'severity'> & { severity?: Severity }) {
@@ -45,6 +49,81 @@ export class AdiffError extends Error {
     this.name = 'AdiffError';
     this.diagnostic = { severity: 'error', ...diagnostic };
   }
+  get kind(): DiagnosticKind {
+    return this.diagnostic.kind;
+  }
+  get line(): number | undefined {
+    const { source, span } = this.diagnostic;
+    return source && span ? lineColumn(source.text, span.start).line : undefined;
+  }
+  get column(): number | undefined {
+    const { source, span } = this.diagnostic;
+    return source && span ? lineColumn(source.text, span.start).column : undefined;
+  }
+  /** The hint, when the error has one (e.g. a suggestion for a misspelt name). */
+  get hint(): string | undefined {
+    return this.diagnostic.hint;
+  }
+  /** The error as the CLI prints it: the message, then the source line with a caret under the place, and the hint. */
+  format(): string {
+    return formatDiagnostic(this.diagnostic);
+  }
+}
+
+/** How formatDiagnostic colours its parts (the CLI passes chalk's colours; plain text leaves them as they are). */
+export interface Paint {
+  error(s: string): string;
+  warning(s: string): string;
+  bold(s: string): string;
+  /** The arrow, the gutter and the bars. */
+  frame(s: string): string;
+  hint(s: string): string;
+}
+
+const plain: Paint = { error: (s) => s, warning: (s) => s, bold: (s) => s, frame: (s) => s, hint: (s) => s };
+
+/** Replaces tabs and control characters so a caret lines up under the text it points at. */
+const visible = (s: string) => s.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+
+/** A diagnostic as caret text: `adiff: error: message`, ` --> expr:1:5`, the line, the caret, `= hint:`. */
+export function formatDiagnostic(d: Diagnostic, c: Paint = plain): string {
+  const head = d.severity === 'error' ? c.error('error') : c.warning('warning');
+  const lines = [`adiff: ${head}: ${c.bold(d.message)}`];
+  if (d.source && d.span) {
+    const { text, name } = d.source;
+    const start = lineColumn(text, d.span.start);
+    const gutter = String(start.line);
+    const pad = ' '.repeat(gutter.length);
+    const lineEnd = start.lineStart + start.lineText.length;
+    const caretEnd = Math.max(d.span.start + 1, Math.min(d.span.end, lineEnd));
+    const maxShown = 200;
+    // (2·maxShown code units hold at least maxShown code points: the caret is never wider than that.)
+    const width = Math.max(1, codePointLength(text.slice(d.span.start, Math.min(caretEnd, d.span.start + 2 * maxShown))));
+    let shown = start.lineText;
+    let column = start.column;
+    // Very long lines are cut around the caret so the message stays readable: 60 characters before it, maxShown in
+    // all. Only a window of the line is read, so many warnings about one long line do not each read all of it: 120
+    // code units before the caret hold at least 60 code points, 2·maxShown after it at least maxShown (a surrogate
+    // pair split at either end of the window lies outside the part shown).
+    if (shown.length > maxShown && (shown.length > 2 * maxShown || codePointLength(shown) > maxShown)) {
+      const caret = Math.min(d.span.start, text.length) - start.lineStart;
+      const a = Math.max(0, caret - 120);
+      const b = Math.min(shown.length, caret + 2 * maxShown);
+      const chars = Array.from(shown.slice(a, b));
+      const k = codePointLength(shown.slice(a, caret));
+      const from = Math.max(0, k - 60);
+      const cutBefore = a > 0 || from > 0;
+      shown = (cutBefore ? '…' : '') + chars.slice(from, from + maxShown).join('') + (from + maxShown < chars.length || b < shown.length ? '…' : '');
+      column = k - from + 1 + (cutBefore ? 1 : 0);
+    }
+    lines.push(`${pad}${c.frame('-->')} ${name}:${start.line}:${start.column}`);
+    lines.push(`${pad} ${c.frame('|')}`);
+    lines.push(`${c.frame(gutter)} ${c.frame('|')} ${visible(shown)}`);
+    const caret = '^'.repeat(Math.min(width, maxShown));
+    lines.push(`${pad} ${c.frame('|')} ${' '.repeat(column - 1)}${d.severity === 'error' ? c.error(caret) : c.warning(caret)}`);
+  }
+  if (d.hint) lines.push(`${d.source && d.span ? ' '.repeat(String(lineColumn(d.source.text, d.span.start).line).length) + ' ' : ''}${c.hint('= hint:')} ${d.hint}`);
+  return lines.join('\n') + '\n';
 }
 
 export function fail(kind: DiagnosticKind, message: string, source?: Source, span?: Span, hint?: string): never {

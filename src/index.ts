@@ -1,34 +1,7 @@
-// The library API: the pure core, with types. The CLI is a thin layer over these.
-export { parse, MAX_NESTING, type ParseOptions } from './parser/parse.js';
-export type { Program, Statement as AstStatement, Expr, BinaryOp } from './parser/ast.js';
-export { printProgram, printExpr, printStatement } from './parser/print.js';
-export { lower, FUNCTIONS, CONSTANTS, type Lowered, type Statement } from './autodiff/lower.js';
-export { GraphBuilder, reaching, dependsOnInput, type Graph, type GraphNode, type NodeId } from './autodiff/graph.js';
-export { PRIMITIVES, PRIMS, makeOps, numberOps, type Ops, type PrimName, type Primitive } from './autodiff/primitives.js';
-export { evaluate, linearize } from './autodiff/evaluate.js';
-export { forwardSweep, unitDirection } from './autodiff/forward.js';
-export { reverseSweep } from './autodiff/reverse.js';
-export { gradientAt, inputVector, type Mode, type PointResult } from './autodiff/gradient.js';
-export { traceRows, wengertLabels, type TraceRow } from './autodiff/trace.js';
-export { diagnosePoint, precisionWarning } from './autodiff/diagnose.js';
-export { derivativeGraph, derivativesGraph, derivativeSet, higherDerivativeGraph, type DerivativeGraph } from './autodiff/derivative.js';
-export { printGraph, latexName, type PrintedOutput, type SymbolicFormat } from './autodiff/symbolic.js';
-export { taylorCoefficients, taylorSeries, derivativesAlong, derivativesWithBounds, type TaylorSeries } from './autodiff/taylor.js';
-export { jacobianAt, jvpAt, vjpAt, chooseMode, type JacobianResult } from './autodiff/jacobian.js';
-export { hessianAt, hvpAt, secondOrderTrace, type SecondOrder, type SecondOrderRow } from './autodiff/hessian.js';
-export { AdiffError, lineColumn, type Diagnostic, type Source, type Span } from './diagnostics.js';
-export { compile, type CompiledFormula, type CompileOptions, type JacobianModeOption, type Point, type Columns } from './api.js';
-export { compileKernels, type Kernels } from './autodiff/compile.js';
-export { compileHvp, type HvpKernel } from './autodiff/compile-hvp.js';
-export {
-  compileJacobian,
-  compileJvp,
-  compileVjp,
-  type CompiledJacobian,
-  type JacobianKernel,
-  type JacobianOptions,
-  type JvpKernel,
-  type KernelInfo,
-  type ProductOptions,
-  type VjpKernel,
-} from './autodiff/compile-products.js';
+// The library: compile a formula once and evaluate values and derivatives of any order at points or over batches;
+// take a derivative as a formula; one error type. Everything else (parser, graph, sweeps, kernel compilers) is the
+// engine's and lives behind 'adiff-cli/internals' (src/internals.ts), without this entry's argument checks.
+export { compile, type CompiledFormula, type CompileOptions, type JacobianModeOption, type Point, type Columns } from './api/compile.js';
+export { MAX_TAYLOR_ORDER, type SecondOrderMethods } from './api/second.js';
+export { derivative, MAX_DERIVATIVE_ORDER, type Derivative, type DerivativeOptions } from './api/derivative.js';
+export { AdiffError, formatDiagnostic, type Diagnostic, type DiagnosticKind, type Severity, type Source, type Span } from './diagnostics.js';

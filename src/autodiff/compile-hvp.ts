@@ -5,6 +5,7 @@
 import { dependsOnInput, reaching, usersOf, type Graph, type NodeId } from './graph.js';
 import { makeOps, PRIMS, type Ops, type PrimName } from './primitives.js';
 import { Emitter } from './emit.js';
+import { canGenerateCode, interpretedHvp } from './interpreted.js';
 
 /** A value and its tangent along a direction, as code (forward-over-reverse for Hessian-vector products). */
 interface Dual {
@@ -104,6 +105,7 @@ const CROSSING = 20;
  * Float64Array (which holds a double exactly), so every result is the same double.
  */
 export function compileHvp(graph: Graph, output: NodeId, options: { chunk?: number } = {}): { hvp: HvpKernel; source: string } {
+  if (!canGenerateCode()) return { hvp: interpretedHvp(graph, output), source: '' };
   const src = hvpSource(graph, output);
   const n = graph.inputs.length;
   const idx = [...Array(n).keys()];

@@ -26,6 +26,7 @@ import { dependsOnInput, reaching, usersOf, type Graph, type NodeId } from './gr
 import type { Mode } from './gradient.js';
 import { chooseMode } from './jacobian.js';
 import { PRIMS } from './primitives.js';
+import { canGenerateCode, INTERPRETED, interpretedJacobian, interpretedJvp, interpretedVjp } from './interpreted.js';
 
 /** Values of the outputs and J·d at x (x and d in input order; `values` and `jvp` one entry per output). */
 export type JvpKernel = (x: ArrayLike<number>, d: ArrayLike<number>, values: Float64Array, jvp: Float64Array) => void;
@@ -325,6 +326,7 @@ function assemble(body: string[], params: string[], options: ProductOptions): { 
 
 /** J·d: the values of `outputs` and their directional derivatives along a direction given at run time. */
 export function compileJvp(graph: Graph, outputs: readonly NodeId[], options: ProductOptions = {}): { jvp: JvpKernel } & KernelInfo {
+  if (!canGenerateCode()) return { jvp: interpretedJvp(graph, outputs), ...INTERPRETED };
   const g = new Generator(graph, outputs);
   const seeds = graph.inputs.map((id, k): Operand | undefined => {
     if (!g.mask[id]) return undefined;
@@ -346,6 +348,7 @@ export function compileJvp(graph: Graph, outputs: readonly NodeId[], options: Pr
 
 /** cᵀJ: the values of `outputs` and the gradient of Σ c_i·output_i, for a cotangent given at run time. */
 export function compileVjp(graph: Graph, outputs: readonly NodeId[], options: ProductOptions = {}): { vjp: VjpKernel } & KernelInfo {
+  if (!canGenerateCode()) return { vjp: interpretedVjp(graph, outputs), ...INTERPRETED };
   const g = new Generator(graph, outputs);
   outputs.forEach((_, i) => g.e.lines.push(`const c${i} = c[${i}];`));
   const seeds = outputs.map((o, i): [NodeId, Operand] => [o, { k: 'code', s: `c${i}` }]);
@@ -386,6 +389,7 @@ export interface CompiledJacobian extends KernelInfo {
  */
 export function compileJacobian(graph: Graph, outputs: readonly NodeId[], wrt: readonly number[], mode: Mode | 'auto', options: JacobianOptions = {}): CompiledJacobian {
   const used = mode === 'auto' ? chooseMode(wrt.length, outputs.length) : mode;
+  if (!canGenerateCode()) return { jacobian: interpretedJacobian(graph, outputs, wrt, used), mode: used, strategy: options.strategy ?? 'sweeps', ...INTERPRETED };
   if (options.strategy !== 'products') {
     const sweeps = jacobianSweeps(graph, outputs, wrt, used, options.strategy === 'sweeps' ? Infinity : JACOBIAN_STATEMENTS);
     if (sweeps !== undefined) {

@@ -18,6 +18,7 @@
 import type { Graph, NodeId } from './graph.js';
 import { reroll, type Layout } from './reroll.js';
 import { ADD, CALC, CHEAP, identity, recordKernel, schedule, zeroSkipProduct, type Tape } from './tape.js';
+import { canGenerateCode, interpretedKernels } from './interpreted.js';
 
 export type ValueColumns = (columns: readonly ArrayLike<number>[], count: number, value: Float64Array) => void;
 export type GradientColumns = (
@@ -73,6 +74,7 @@ const CROSSING = 20;
  * `chunk` statements instead, whenever a kernel has more, and does not reroll.
  */
 export function compileKernels(graph: Graph, output: NodeId, options: { chunk?: number; reroll?: number } = {}): Kernels {
+  if (!canGenerateCode()) return interpretedKernels(graph, output);
   const tape = recordKernel(graph, output);
   const n = graph.inputs.length;
   const plans: (Plan | undefined)[] = [undefined, undefined];

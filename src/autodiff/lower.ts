@@ -77,8 +77,15 @@ export function suggestFunction(name: string): string | undefined {
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-export function lower(program: Program, source: Source = { name: 'expr', text: program.text }): Lowered {
+export interface LowerOptions {
+  /** Input names declared in advance: they are the first inputs, in this order, whether the formula uses them or not. */
+  inputs?: readonly string[];
+}
+
+export function lower(program: Program, source: Source = { name: 'expr', text: program.text }, options: LowerOptions = {}): Lowered {
   const builder = new GraphBuilder(false);
+  // Declared inputs come first, in the order given (the formula may leave some of them unused).
+  for (const name of options.inputs ?? []) builder.input(name);
   const warnings: Diagnostic[] = [];
   const error = (kind: Diagnostic['kind'], message: string, span: Span, hint?: string): never => {
     throw new AdiffError({ kind, message, source, span, hint });

@@ -1,28 +1,33 @@
-// The high-level library API: `compile(text)` parses and lowers a formula once, then evaluates at single points or
-// over batches of points with compiled kernels: value and gradient of one output (compile.ts), its H·v and Hessian
-// (compile-hessian.ts: the interpreter's numbers), and the values, Jacobian, J·d and cᵀJ of several outputs
-// (compile-products.ts). Every kernel is generated on first use. Every method checks its arguments once per call
-// (api/args.ts) and throws AdiffError naming the method and the argument.
-import { compileKernels, type Kernels } from './autodiff/compile.js';
-import { compileExactHvp } from './autodiff/compile-hessian.js';
-import type { HvpKernel } from './autodiff/compile-hvp.js';
-import { compileJacobian, compileJvp, compileVjp, type JacobianKernel, type JvpKernel, type VjpKernel } from './autodiff/compile-products.js';
-import { reaching, type NodeId } from './autodiff/graph.js';
-import type { Mode } from './autodiff/gradient.js';
-import { chooseMode } from './autodiff/jacobian.js';
-import { lower, type Lowered, type Statement } from './autodiff/lower.js';
-import { resolveOutputs, type Output } from './autodiff/outputs.js';
-import type { Diagnostic } from './diagnostics.js';
-import { arrayOf, isNumbersLike, isRecord, numbersIn, numbersOut, show, usage } from './api/args.js';
-import { parse } from './parser/parse.js';
+// The library's `compile(text, options)`: parses and lowers a formula once (options.ts: the variables in a fixed
+// order, the outputs), then evaluates at single points or over batches of points (columns or row-major rows) with
+// compiled kernels: value and gradient of one output (autodiff/compile.ts) and the values, Jacobian, J·d and cᵀJ of
+// several outputs (compile-products.ts) here; the Hessian, H·v and Taylor coefficients in second.ts. Every kernel
+// is generated on first use. Every method reads and checks its arguments once per call (args.ts, vectors.ts) and
+// throws AdiffError naming the method and the argument.
+import { compileKernels, type Kernels } from '../autodiff/compile.js';
+import { compileJacobian, compileJvp, compileVjp, type JacobianKernel, type JvpKernel, type VjpKernel } from '../autodiff/compile-products.js';
+import { reaching, type NodeId } from '../autodiff/graph.js';
+import type { Mode } from '../autodiff/gradient.js';
+import { chooseMode } from '../autodiff/jacobian.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { arrayOf, disjoint, numbersIn, numbersOut, readRecord, show, usage } from './args.js';
+import { chooseOutputs, compileOptions, lowerWith } from './options.js';
+import { secondOrderMethods, type SecondOrderMethods } from './second.js';
+import { columnsOf, vector, type Space } from './vectors.js';
 
 /** A point: values by variable name, or an array in the order of `inputs`. Also a direction (by variable) or a
  * cotangent (by output label, or in the order of `outputs`). */
 export type Point = Readonly<Record<string, number>> | ArrayLike<number>;
-/** Batch input: one column per variable, by name or in the order of `inputs`. */
-export type Columns = Readonly<Record<string, ArrayLike<number>>> | readonly ArrayLike<number>[];
+/** Batch input: one column per variable, by name or in the order of `inputs`; a number is a constant column. */
+export type Columns = Readonly<Record<string, ArrayLike<number> | number>> | readonly (ArrayLike<number> | number)[];
 
 export interface CompileOptions {
+  /**
+   * The variables, in this order: the order of arrays, columns, gradients and Hessians. A name the formula does
+   * not use is an input all the same (its derivatives are 0); a free variable of the formula that is not listed
+   * is an error. Default: the free variables in order of first appearance.
+   */
+  variables?: readonly string[];
   /**
    * The outputs of `values`, `jacobian`, `jvp`, `vjp` and their batch forms: assigned names, in the order given
    * (`['u', 'v']` or `'u,v'`, as the CLI's `--of`). Default: `[output]` when `output` is given, else every bare
@@ -30,8 +35,8 @@ export interface CompileOptions {
    */
   of?: string | readonly string[];
   /**
-   * The assigned name that `value`, `gradient`, `hessian` and `hvp` differentiate. Default: the name `of` gives
-   * when it gives one, else the program's output (its last bare expression, or its last assignment).
+   * The assigned name that `value`, `gradient`, `hessian`, `hvp` and `taylor` differentiate. Default: the name
+   * `of` gives when it gives one, else the program's output (its last bare expression, or its last assignment).
    */
   output?: string;
   /** Label used in error messages (default `expr`). */
@@ -43,8 +48,8 @@ export interface JacobianModeOption {
   mode?: Mode | 'auto';
 }
 
-export interface CompiledFormula {
-  /** The free variables, in order of first appearance: the order of arrays, rows and gradient columns. */
+export interface CompiledFormula extends SecondOrderMethods {
+  /** The variables (`variables`, else in order of first appearance): the order of arrays, rows and gradient columns. */
   readonly inputs: readonly string[];
   /** The assigned name of the output, when it has one. */
   readonly output: string | undefined;
@@ -52,18 +57,12 @@ export interface CompiledFormula {
   readonly outputs: readonly string[];
   /** Warnings found while lowering (e.g. a literal too large for double precision). */
   readonly warnings: readonly Diagnostic[];
-  /** The lowered program (graph, statements), for the lower-level API. */
-  readonly lowered: Lowered;
   value(point: Point): number;
   /** ∂f/∂x for every input, keyed by name in input order. */
   gradient(point: Point): Record<string, number>;
-  /** The Hessian, keyed by name: `hessian(p).x.y` = ∂²f/∂x∂y. */
-  hessian(point: Point): Record<string, Record<string, number>>;
-  /** H·v for a direction `v` (by name or in input order), without forming H. */
-  hvp(point: Point, direction: Point): Record<string, number>;
   /**
-   * Values at `out.length` points given as columns. In every batch form the output arrays must not share memory
-   * with the inputs (results are written while later inputs are still being read).
+   * Values at `out.length` points given as columns. In every batch form the results are written into
+   * Float64Arrays you pass, which must not share memory with the inputs (checked).
    */
   valueColumns(columns: Columns, out: Float64Array): Float64Array;
   /** Values and gradients at `value.length` points: `gradient[k][i]` = ∂f/∂inputs[k] at point i. */
@@ -100,14 +99,14 @@ export interface CompiledFormula {
 }
 
 /**
- * Compiles a formula or program once for evaluation at many points. Throws AdiffError (with a span into the
- * text) on a syntax, name or arity error, and on arguments of the wrong type.
+ * Compiles a formula or program once for evaluation at many points. Throws AdiffError (with a line and column
+ * into the text) on a syntax, name or arity error, and on arguments of the wrong type.
  */
 export function compile(text: string, options?: CompileOptions): CompiledFormula {
   if (typeof text !== 'string') usage(`compile: the formula must be a string, got ${show(text)}`);
   const opts = compileOptions(options);
   const source = { name: opts.sourceName ?? 'expr', text };
-  const lowered = lower(parse(text, { sourceName: source.name }), source);
+  const lowered = lowerWith(text, source, opts.variables);
   const { graph } = lowered;
   const { output, outputs } = chooseOutputs(lowered, opts);
   // Frozen: these arrays are both exposed and used by every method.
@@ -131,17 +130,14 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
   // Every kernel is compiled on first use.
   let kernels: Kernels | undefined;
   const kernelsOf = () => (kernels ??= compileKernels(graph, output.node));
-  let hvpKernel: HvpKernel | undefined;
-  // H·v as the interpreter computes it (hvpAt), so that hessian and hvp give its numbers bit for bit.
-  const hvpOf = () => (hvpKernel ??= compileExactHvp(graph, output.node).hvp);
   let valuesKernel: JacobianKernel | undefined;
   // A Jacobian with respect to no input: the values alone (one kernel, no sweep).
   const valuesOf = () => (valuesKernel ??= compileJacobian(graph, nodes, [], 'forward', { strategy: 'sweeps' }).jacobian);
   const jacobians = new Map<Mode, JacobianKernel>();
   const all = inputs.map((_, k) => k);
   const jacobianOf = (at: string, opts: unknown): JacobianKernel => {
-    if (opts !== undefined && !isRecord(opts)) usage(`${at}: options must be an object { mode? }, got ${show(opts)}`);
-    const mode = (opts as JacobianModeOption | undefined)?.mode ?? 'auto';
+    let mode: unknown = 'auto';
+    if (opts !== undefined) mode = readRecord(at, 'options', opts, 'an object { mode? }').get('mode') ?? 'auto';
     if (mode !== 'auto' && mode !== 'forward' && mode !== 'reverse') usage(`${at}: unknown mode ${typeof mode === 'string' ? `'${mode}'` : show(mode)} (the mode is auto, forward or reverse)`);
     const used = mode === 'auto' ? chooseMode(n, m) : mode;
     let kernel = jacobians.get(used);
@@ -173,17 +169,19 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
     if (p.length < count * n) usage(`${at}: expected ${count * n} numbers (${count} points of ${n}), got ${p.length}`);
     return p;
   };
-  /** Loads point i into `x`, from row-major points or from columns. */
+  /** Loads point i into `x`, from row-major points or from columns; `results` must not overlap the inputs. */
   type Load = (i: number) => void;
-  const rows = (at: string, points: unknown, count: number): Load => {
+  const rows = (at: string, points: unknown, count: number, results: readonly Float64Array[]): Load => {
     const p = rowPoints(at, points, count);
+    disjoint(at, [p], results);
     return (i) => {
       for (let k = 0, o = i * n; k < n; k++) x[k] = p[o + k]!;
     };
   };
-  const cols = (at: string, columns: unknown, count: number): Load => {
-    const cs = columnsOf(at, columns, count, ofAll);
-    const used = all.filter((k) => neededByAll[k]);
+  const cols = (at: string, columns: unknown, count: number, results: readonly Float64Array[], space = ofAll): Load => {
+    const cs = columnsOf(at, columns, count, space);
+    disjoint(at, cs, results);
+    const used = all.filter((k) => space.needed[k]);
     return (i) => {
       for (const k of used) x[k] = cs[k]![i]!;
     };
@@ -204,7 +202,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
     const vs = arrayOf(at, 'values', values, `${m} Float64Arrays, one per output (${labels.join(', ')})`);
     if (vs.length !== m) usage(`${at}: expected ${m} value arrays (${labels.join(', ')}), got ${vs.length}`);
     const checked = vs.map((v, o) => numbersOut(at, `values[${o}]`, v));
-    const count = checked[0]!.length;
+    const count = checked[0]?.length ?? 0;
     checked.forEach((v, o) => v.length !== count && usage(`${at}: value array ${o} has ${v.length} numbers, value array 0 has ${count}`));
     return [checked, count];
   };
@@ -219,6 +217,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
   const storeValues = (values: readonly Float64Array[], i: number) => {
     for (let o = 0; o < m; o++) values[o]![i] = vs[o]!;
   };
+  const second = secondOrderMethods({ graph, output: output.node, inputs, point, direction: (at, d) => direction(at, d, ofInputs), rowPoints, columns: (at, c, count) => columnsOf(at, c, count, ofInputs), columnsFit });
 
   const one = new Float64Array(1);
   return {
@@ -226,7 +225,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
     output: output.name,
     outputs: labels,
     warnings,
-    lowered,
+    ...second,
     value(p) {
       kernelsOf().valueRows(point('value', p), 1, one);
       return one[0]!;
@@ -236,34 +235,11 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
       kernelsOf().gradientRows(point('gradient', p), 1, one, g);
       return keyed(g);
     },
-    hessian(p) {
-      // As the interpreter's hessianAt: column j is H·e_j, and the entry on or above the diagonal, (H·e_j)_i for
-      // i ≤ j, is mirrored below it, so the matrix is symmetric and its numbers are the interpreter's.
-      const at = point('hessian', p);
-      const kernel = hvpOf();
-      const unit = new Float64Array(n);
-      const grad = new Float64Array(n);
-      const column = new Float64Array(n);
-      const h = inputs.map(() => new Array<number>(n));
-      for (let j = 0; j < n; j++) {
-        unit.fill(0);
-        unit[j] = 1;
-        kernel(at, unit, grad, column);
-        for (let i = 0; i <= j; i++) h[i]![j] = h[j]![i] = column[i]!;
-      }
-      return Object.fromEntries(inputs.map((name, i) => [name, keyed(h[i]!)]));
-    },
-    hvp(p, d) {
-      const at = point('hvp', p);
-      const v = direction('hvp', d, ofInputs);
-      const grad = new Float64Array(n);
-      const hv = new Float64Array(n);
-      hvpOf()(at, v, grad, hv);
-      return keyed(hv);
-    },
     valueColumns(columns, out) {
       const o = numbersOut('valueColumns', 'out', out);
-      kernelsOf().valueColumns(columnsOf('valueColumns', columns, o.length, ofInputs), o.length, o);
+      const cs = columnsOf('valueColumns', columns, o.length, ofInputs);
+      disjoint('valueColumns', cs, [o]);
+      kernelsOf().valueColumns(cs, o.length, o);
       return o;
     },
     gradientColumns(columns, value, gradient) {
@@ -273,18 +249,24 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
       if (g.length !== n) usage(`${at}: expected ${n} gradient columns (${inputs.join(', ')}), got ${g.length}`);
       const gs = g.map((c, k) => numbersOut(at, `gradient[${k}]`, c));
       gs.forEach((c, k) => c.length < v.length && usage(`${at}: gradient column ${k} ('${inputs[k]}') is shorter than the value array`));
-      kernelsOf().gradientColumns(columnsOf(at, columns, v.length, ofInputs), v.length, v, gs);
+      const cs = columnsOf(at, columns, v.length, ofInputs);
+      disjoint(at, cs, [v, ...gs]);
+      kernelsOf().gradientColumns(cs, v.length, v, gs);
     },
     valueRows(points, out) {
       const o = numbersOut('valueRows', 'out', out);
-      kernelsOf().valueRows(rowPoints('valueRows', points, o.length), o.length, o);
+      const p = rowPoints('valueRows', points, o.length);
+      disjoint('valueRows', [p], [o]);
+      kernelsOf().valueRows(p, o.length, o);
       return o;
     },
     gradientRows(points, value, gradient) {
       const at = 'gradientRows';
       const v = numbersOut(at, 'value', value);
       const g = sized(at, gradient, v.length * n, 'gradient');
-      kernelsOf().gradientRows(rowPoints(at, points, v.length), v.length, v, g);
+      const p = rowPoints(at, points, v.length);
+      disjoint(at, [p], [v, g]);
+      kernelsOf().gradientRows(p, v.length, v, g);
     },
 
     values(p) {
@@ -319,7 +301,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
     valuesColumns(columns, values) {
       const at = 'valuesColumns';
       const [out, count] = columnCount(at, values);
-      const load = cols(at, columns, count);
+      const load = cols(at, columns, count, out);
       const kernel = valuesOf();
       for (let i = 0; i < count; i++) {
         load(i);
@@ -334,7 +316,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
       const rowsOf = arrayOf(at, 'jacobian', jacobian, `${m} rows (${labels.join(', ')}), each an array of ${n} Float64Arrays (${inputs.join(', ')})`);
       if (rowsOf.length !== m) usage(`${at}: expected ${m} rows of Jacobian columns (${labels.join(', ')}), got ${rowsOf.length}`);
       const jr = rowsOf.map((row, o) => columnsFit(at, row, inputs, count, `Jacobian row '${labels[o]}'`));
-      const load = cols(at, columns, count);
+      const load = cols(at, columns, count, [...out, ...jr.flat()]);
       const kernel = jacobianOf(at, opts);
       const j = jac();
       for (let i = 0; i < count; i++) {
@@ -352,7 +334,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
       const [out, count] = columnCount(at, values);
       const res = columnsFit(at, jvp, labels, count, 'jvp');
       const dir = direction(at, d, ofAll);
-      const load = cols(at, columns, count);
+      const load = cols(at, columns, count, [...out, ...res]);
       const kernel = jvpOf();
       for (let i = 0; i < count; i++) {
         load(i);
@@ -366,7 +348,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
       const [out, count] = columnCount(at, values);
       const res = columnsFit(at, vjp, inputs, count, 'vjp');
       const cot = cotangent(at, c);
-      const load = cols(at, columns, count);
+      const load = cols(at, columns, count, [...out, ...res]);
       const kernel = vjpOf();
       for (let i = 0; i < count; i++) {
         load(i);
@@ -378,7 +360,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
     valuesRows(points, values) {
       const at = 'valuesRows';
       const [out, count] = rowCount(at, values);
-      const load = rows(at, points, count);
+      const load = rows(at, points, count, [out]);
       const kernel = valuesOf();
       for (let i = 0; i < count; i++) {
         load(i);
@@ -391,7 +373,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
       const at = 'jacobianRows';
       const [out, count] = rowCount(at, values);
       const res = sized(at, jacobian, count * m * n, 'Jacobian');
-      const load = rows(at, points, count);
+      const load = rows(at, points, count, [out, res]);
       const kernel = jacobianOf(at, opts);
       const j = jac();
       for (let i = 0; i < count; i++) {
@@ -406,7 +388,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
       const [out, count] = rowCount(at, values);
       const res = sized(at, jvp, count * m, 'jvp');
       const dir = direction(at, d, ofAll);
-      const load = rows(at, points, count);
+      const load = rows(at, points, count, [out, res]);
       const kernel = jvpOf();
       for (let i = 0; i < count; i++) {
         load(i);
@@ -420,7 +402,7 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
       const [out, count] = rowCount(at, values);
       const res = sized(at, vjp, count * n, 'vjp');
       const cot = cotangent(at, c);
-      const load = rows(at, points, count);
+      const load = rows(at, points, count, [out, res]);
       const kernel = vjpOf();
       for (let i = 0; i < count; i++) {
         load(i);
@@ -432,116 +414,8 @@ export function compile(text: string, options?: CompileOptions): CompiledFormula
   };
 }
 
-/** The options of compile, checked: an object (or nothing) whose `of`, `output` and `sourceName` have their types. */
-function compileOptions(options: unknown): CompileOptions {
-  if (options === undefined) return {};
-  if (!isRecord(options)) usage(`compile: the options must be an object { of?, output?, sourceName? }, got ${show(options)}`);
-  const { of, output, sourceName } = options as Record<string, unknown>;
-  if (of !== undefined && typeof of !== 'string' && !Array.isArray(of)) usage(`compile: \`of\` must be a string ('u,v') or an array of names (['u', 'v']), got ${show(of)}`);
-  if (output !== undefined && typeof output !== 'string') usage(`compile: \`output\` must be a string (an assigned name), got ${show(output)}`);
-  if (sourceName !== undefined && typeof sourceName !== 'string') usage(`compile: \`sourceName\` must be a string, got ${show(sourceName)}`);
-  return options as CompileOptions;
-}
-
-/** The names a vector is indexed by (variables or outputs), and which of them must be given. */
-interface Space {
-  /** 'formula' (variables) or 'program' (outputs), for messages. */
-  what: string;
-  noun: string;
-  names: readonly string[];
-  needed: readonly boolean[];
-}
-
-/**
- * A point, direction or cotangent as a Float64Array in the order of `space.names`: from an array of exactly that
- * length, or from a record naming every needed entry (others are NaN), or, when `missing` is given, any entries
- * (the others are `missing`). `strict`: a record naming something that is not in the space is an error (a point
- * may carry other names, as `--at` may).
- */
-function vector(at: string, value: unknown, what: string, space: Space, strict = false, missing?: number): Float64Array {
-  const { names } = space;
-  const n = names.length;
-  const x = new Float64Array(n).fill(NaN);
-  const valueOf = (k: number) => `the value of '${names[k]}'${what === 'point' ? '' : ` in the ${what}`}`;
-  if (isNumbersLike(value)) {
-    if (value.length !== n) usage(`${at}: the ${what} has ${value.length} values, but the ${space.what} has ${n} ${space.noun} (${names.join(', ')})`);
-    const numbers = numbersIn(at, `the ${what}`, value, n, valueOf);
-    for (let k = 0; k < n; k++) x[k] = numbers[k]!;
-    return x;
-  }
-  if (!isRecord(value)) usage(`${at}: the ${what} must be an object {name: value} or an array of ${n} numbers, got ${show(value)}`);
-  const record = value as Record<string, unknown>;
-  if (strict) {
-    for (const key of Object.keys(record)) {
-      if (!names.includes(key)) usage(`${at}: the ${what} names '${key}', which is not one of the ${space.noun} (${names.join(', ')})`);
-    }
-  }
-  names.forEach((name, k) => {
-    if (Object.hasOwn(record, name)) {
-      const v = record[name];
-      if (typeof v !== 'number') usage(`${at}: ${valueOf(k)} is not a number: ${show(v)}`);
-      x[k] = v as number;
-    } else if (missing !== undefined) x[k] = missing;
-    else if (space.needed[k]) usage(`${at}: the ${what} has no value for '${name}'`);
-  });
-  return x;
-}
-
-/**
- * Columns in input order (an empty array for an unneeded variable left out), each a typed array of numbers or an
- * array of numbers; the columns of needed variables with at least `count` values, which are checked.
- */
-function columnsOf(at: string, columns: unknown, count: number, space: Space): ArrayLike<number>[] {
-  const { names, needed } = space;
-  const n = names.length;
-  const given: unknown[] = [];
-  if (Array.isArray(columns)) {
-    if (columns.length !== n) usage(`${at}: expected ${n} columns (${names.join(', ')}), got ${columns.length}`);
-    given.push(...(columns as unknown[]));
-  } else if (isRecord(columns)) {
-    names.forEach((name, k) => {
-      if (Object.hasOwn(columns, name)) given.push(columns[name]);
-      else if (needed[k]) usage(`${at}: no column for '${name}'`);
-      else given.push(new Float64Array(0));
-    });
-  } else {
-    usage(`${at}: the columns must be an array of ${n} columns (${names.join(', ')}) or an object {name: column}, got ${show(columns)}`);
-  }
-  return given.map((c, k) => {
-    const name = names[k]!;
-    if (!isNumbersLike(c)) usage(`${at}: column '${name}' must be a Float64Array or an array of numbers, got ${show(c)}`);
-    if (!needed[k]) return c as ArrayLike<number>;
-    if (c.length < count) usage(`${at}: column '${name}' has ${c.length} values, fewer than the ${count} points asked for`);
-    return numbersIn(at, `column '${name}'`, c, count, (i) => `column '${name}' at [${i}]`);
-  });
-}
-
-/**
- * The outputs (labelled as the CLI labels them, `of` read as its `--of`) and the one output of the single-output
- * methods. Errors about `of` point into `of`'s names joined by commas.
- */
-function chooseOutputs(lowered: Lowered, options: CompileOptions): { output: Statement; outputs: Output[] } {
-  let output = lowered.output;
-  if (options.output !== undefined) {
-    const named = lowered.statements.find((s) => s.name === options.output);
-    if (named === undefined) usage(`compile: '${options.output}' is not an assigned name of the program`);
-    output = named!;
-  }
-  let of: string | undefined;
-  if (options.of !== undefined) {
-    const list = typeof options.of === 'string' ? options.of.split(',') : options.of;
-    if (list.length === 0) usage('compile: `of` names no outputs');
-    for (const name of list) {
-      if (typeof name !== 'string' || name.trim() === '' || name.includes(',')) usage(`compile: \`of\` lists ${show(name)}, which is not a name`);
-    }
-    of = list.map((name) => name.trim()).join(',');
-  }
-  const outputs = resolveOutputs(lowered, of ?? options.output, 'of');
-  if (options.output === undefined && of !== undefined && outputs.length === 1) output = outputs[0]!.statement;
-  return { output, outputs };
-}
-
 /** to[at…] = from (a loop: for a few numbers, faster than TypedArray.prototype.set). */
 function copy(from: Float64Array, to: Float64Array, at: number): void {
   for (let k = 0; k < from.length; k++) to[at + k] = from[k]!;
 }
+
