@@ -22,17 +22,17 @@ export interface PrintedOutput {
   latexLabel?: string;
 }
 
-interface Piece {
+export interface Piece {
   text: string;
   prec: number;
 }
 
-const ATOM = 5;
-const POWER = 4;
-const UNARY = 3;
+export const ATOM = 5;
+export const POWER = 4;
+export const UNARY = 3;
 
 /** A number as the language reads it back exactly (shortest round-trip form), with its precedence. */
-function numberPiece(v: number, latex: boolean): Piece {
+export function numberPiece(v: number, latex: boolean): Piece {
   if (Number.isNaN(v)) return { text: latex ? '\\mathrm{NaN}' : '(0/0)', prec: ATOM };
   if (v === Infinity) return { text: latex ? '\\infty' : '(1/0)', prec: ATOM };
   if (v === -Infinity) return { text: latex ? '-\\infty' : '(-1/0)', prec: latex ? UNARY : ATOM };
@@ -62,11 +62,11 @@ export function latexName(name: string): string {
   return `\\mathit{${name.replace(/_/g, '\\_')}}`;
 }
 
-const wrap = (p: Piece, min: number, latex: boolean) =>
+export const wrap = (p: Piece, min: number, latex: boolean) =>
   p.prec >= min ? p.text : latex ? `\\left(${p.text}\\right)` : `(${p.text})`;
 
 /** The text of one operation node over its arguments' pieces. */
-function opPiece(node: Extract<GraphNode, { kind: 'op' }>, args: Piece[], latex: boolean): Piece {
+export function opPiece(node: Extract<GraphNode, { kind: 'op' }>, args: Piece[], latex: boolean): Piece {
   const form = PRIMS[node.op].print;
   const [a, b] = args;
   // A prefix minus as the right operand of a binary operator gets parentheses for readability: a - (-b).
@@ -103,7 +103,7 @@ function opPiece(node: Extract<GraphNode, { kind: 'op' }>, args: Piece[], latex:
 }
 
 /** Names that a temporary must not take: the inputs, the outputs, functions and constants. */
-function tempNamer(graph: Graph, outputs: readonly PrintedOutput[]): () => string {
+export function tempNamer(graph: Graph, outputs: readonly PrintedOutput[]): () => string {
   const taken = new Set<string>([...graph.inputNames, ...Object.keys(FUNCTIONS), ...Object.keys(CONSTANTS)]);
   for (const o of outputs) if (o.name) taken.add(o.name);
   let next = 1;
