@@ -5,7 +5,8 @@
 // One loop over the bases in id order (every base's parts have smaller ids): no recursion.
 import type { Graph } from './graph.js';
 import { FUNCTIONS, CONSTANTS } from './lower.js';
-import { ATOM, latexName, numberPiece, opPiece, POWER, wrap, type Piece, type PrintedOutput, type SymbolicFormat } from './symbolic.js';
+import { ATOM, latexName, numberPiece, opPiece, POWER, printGraph, wrap, type Piece, type PrintedOutput, type SymbolicFormat } from './symbolic.js';
+import { ratio, tidy } from './simplify-tidy.js';
 import { simplifyGraph, type Base, type Form, type FormTable, type Term } from './simplify.js';
 
 export interface SimplifiedPrint {
@@ -15,19 +16,18 @@ export interface SimplifiedPrint {
   notes: string[];
 }
 
-/** A coefficient as p/q with a small q, when it is exactly that. */
-function ratio(k: number): [number, number] {
-  for (let q = 1; q <= 64; q++) {
-    const p = k * q;
-    if (Number.isInteger(p) && Math.abs(p) < 1e15 && p / q === k) return [p, q];
-  }
-  return [k, 1];
-}
+/** The coefficients of log10's and log2's derivatives, printed as the divisors they are: 1/(x*ln(10)). */
+const LOG_BASES = new Map([
+  [Math.LOG10E, 10],
+  [Math.LOG2E, 2],
+]);
 
 const KIND_ORDER: Record<Base['kind'], number> = { symbol: 0, input: 1, call: 2, form: 3 };
 
 class Printer {
   readonly pieces: Piece[] = [];
+  /** Each base's own text, also where it is named (for the notes). */
+  readonly inline: string[] = [];
   readonly lines: string[] = [];
   private next = 1;
 
@@ -42,9 +42,10 @@ class Printer {
     return /^[\d.]/.test(right) || /\d$/.test(left) && /^[\d.]/.test(right) ? ' \\cdot ' : ' ';
   }
 
-  /** One factor base^e (e > 0). */
-  private factor(id: number, e: number): Piece {
-    const p = this.pieces[id]!;
+  /** One factor base^e (e > 0); `flip` prints the negated sum instead of the base. */
+  private factor(id: number, e: number, flip?: number): Piece {
+    const b = this.table.bases[id]!;
+    const p = id === flip && b.kind === 'form' ? this.sum(this.sorted(b.form, -1), -b.form.c) : this.pieces[id]!;
     if (e === 1) return p;
     if (e === 0.5) return { text: this.latex ? `\\sqrt{${p.text}}` : `sqrt(${p.text})`, prec: ATOM };
     const ex = numberPiece(e, this.latex);
@@ -68,13 +69,15 @@ class Printer {
   }
 
   /** |coef| · monomial; the sign is the caller's. */
-  term(coef: number, mono: Map<number, number>): Piece {
-    const [p, q] = ratio(Math.abs(coef));
+  term(coef: number, mono: Map<number, number>, flip?: number): Piece {
     const num: Piece[] = [];
     const den: Piece[] = [];
+    const log = LOG_BASES.get(Math.abs(coef));
+    const [p, q] = log === undefined ? ratio(Math.abs(coef)) : [1, 1];
     if (p !== 1) num.push(numberPiece(p, this.latex));
     if (q !== 1) den.push(numberPiece(q, this.latex));
-    for (const [id, e] of this.ordered(mono)) (e > 0 ? num : den).push(this.factor(id, Math.abs(e)));
+    if (log !== undefined) den.push({ text: this.latex ? `\\ln\\left(${log}\\right)` : `ln(${log})`, prec: ATOM });
+    for (const [id, e] of this.ordered(mono)) (e > 0 ? num : den).push(this.factor(id, Math.abs(e), flip));
     const top = num.length ? this.product(num) : numberPiece(1, this.latex);
     if (!den.length) return top;
     const bottom = this.product(den);
@@ -83,34 +86,34 @@ class Printer {
   }
 
   /** A sum: a positive term first, the constant last; a common factor taken out when shorter. */
-  form(f: Form): Piece {
-    const terms = [...f.terms.values()];
-    if (terms.length === 0) return numberPiece(f.c, this.latex);
-    const plain = this.sum(terms, f.c);
-    if (f.c !== 0 || terms.length < 2) return plain;
-    const common = new Map<number, number>();
-    for (const [id, e] of terms[0]!.mono) if (e > 0) common.set(id, e);
-    for (const t of terms.slice(1)) {
-      for (const [id, e] of common) {
-        const m = t.mono.get(id);
-        if (m === undefined || m <= 0) common.delete(id);
-        else common.set(id, Math.min(e, m));
-      }
+  form(f: Form, canonical = false): Piece {
+    if (f.terms.size === 0) return numberPiece(f.c, this.latex);
+    return this.sum(canonical ? this.sorted(f, 1) : [...f.terms.values()], f.c);
+  }
+
+  /** The terms of a sum (times `s`) in a textbook's order: higher degree first, variables in name order. */
+  private sorted(f: Form, s: number): Term[] {
+    const { bases } = this.table;
+    const degree = (t: Term) => [...t.mono.values()].reduce((a, e) => a + Math.max(e, 0), 0);
+    const rank = (t: Term) => {
+      const first = this.ordered(t.mono)[0]!;
+      const b = bases[first[0]]!;
+      return b.kind === 'input' ? `0${b.name}` : `${KIND_ORDER[b.kind]}${String(first[0]).padStart(9, '0')}`;
+    };
+    const terms = [...f.terms.values()].map((t) => (s === 1 ? t : { coef: -t.coef, mono: t.mono, h: t.h }));
+    return terms.sort((a, b) => degree(b) - degree(a) || (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+  }
+
+  /** A sum base to the first power that reads better negated (more minus signs than plus signs), if any. */
+  private flippable(t: Term): number | undefined {
+    for (const [id, e] of t.mono) {
+      const b = this.table.bases[id]!;
+      if (Math.abs(e) !== 1 || b.kind !== 'form') continue;
+      let balance = b.form.c < 0 ? 1 : b.form.c > 0 ? -1 : 0;
+      for (const u of b.form.terms.values()) balance += u.coef < 0 ? 1 : -1;
+      if (balance >= -1) return id;
     }
-    if (common.size === 0) return plain;
-    const rest = terms.map((t) => {
-      const mono = new Map(t.mono);
-      for (const [id, e] of common) {
-        const m = mono.get(id)! - e;
-        if (m === 0) mono.delete(id);
-        else mono.set(id, m);
-      }
-      return { coef: t.coef, mono, h: 0 };
-    });
-    const inner = this.sum(rest, 0);
-    const lead = this.term(1, common);
-    const factored = this.product([lead, { text: wrap(inner, ATOM, this.latex), prec: ATOM }]);
-    return factored.text.length < plain.text.length ? factored : plain;
+    return undefined;
   }
 
   private sum(terms: Term[], c: number): Piece {
@@ -118,11 +121,15 @@ class Printer {
     const order = first > 0 ? [terms[first]!, ...terms.filter((_, i) => i !== first)] : terms;
     let text = '';
     order.forEach((t, i) => {
-      const body = this.term(t.coef, t.mono).text;
-      if (i === 0) text = t.coef < 0 ? `-${body}` : body;
-      else text += `${t.coef < 0 ? ' - ' : ' + '}${body}`;
+      const flip = t.coef < 0 && order.length === 1 && c === 0 ? this.flippable(t) : undefined;
+      const negative = flip === undefined ? t.coef < 0 : false;
+      const body = this.term(t.coef, t.mono, flip).text;
+      if (i === 0) text = negative ? `-${body}` : body;
+      else text += `${negative ? ' - ' : ' + '}${body}`;
     });
-    if (c !== 0) text += `${c < 0 ? ' - ' : ' + '}${numberPiece(Math.abs(c), this.latex).text}`;
+    const constant = numberPiece(Math.abs(c), this.latex).text;
+    if (c > 0 && order[0]!.coef < 0) text = `${constant} ${text.replace(/^-/, '- ')}`;
+    else if (c !== 0) text += `${c < 0 ? ' - ' : ' + '}${constant}`;
     const single = order.length === 1 && c === 0;
     return { text, prec: single ? (order[0]!.coef < 0 ? 1 : this.term(1, order[0]!.mono).prec) : 1 };
   }
@@ -141,8 +148,9 @@ class Printer {
       let p: Piece;
       if (b.kind === 'input') p = { text: this.latex ? latexName(b.name) : b.name, prec: ATOM };
       else if (b.kind === 'symbol') p = { text: this.latex && b.symbol === 'pi' ? '\\pi' : b.symbol, prec: ATOM };
-      else if (b.kind === 'form') p = this.form(b.form);
+      else if (b.kind === 'form') p = this.form(b.form, true);
       else p = opPiece({ kind: 'op', op: b.op, args: b.args, param: b.param }, b.args.map((a) => this.pieces[a]!), this.latex);
+      this.inline[id] = p.text;
       const n = uses[id]!;
       if (n > 1 && b.kind !== 'input' && b.kind !== 'symbol') {
         const name = this.name();
@@ -179,12 +187,13 @@ function useCounts(table: FormTable, outputs: readonly Form[]): Uint32Array {
  */
 export function printSimplified(graph: Graph, outputs: readonly PrintedOutput[], format: SymbolicFormat = 'text'): SimplifiedPrint {
   const latex = format === 'latex';
-  const { table, forms } = simplifyGraph(graph, outputs.map((o) => o.node));
+  const { table, forms: built } = simplifyGraph(graph, outputs.map((o) => o.node));
+  const forms = built.map((f) => tidy(table, f));
   const taken = new Set<string>([...graph.inputNames, ...Object.keys(FUNCTIONS), ...Object.keys(CONSTANTS)]);
   for (const o of outputs) if (o.name) taken.add(o.name);
   const printer = new Printer(table, latex, taken);
   const uses = useCounts(table, forms);
-  for (const note of table.notes) uses[note.base]! += 1;
+  for (const note of table.notes) uses[note.base] ||= 1;
   printer.build(uses);
   const lines = [...printer.lines];
   outputs.forEach((o, i) => {
@@ -195,12 +204,40 @@ export function printSimplified(graph: Graph, outputs: readonly PrintedOutput[],
   const seen = new Set<string>();
   const notes: string[] = [];
   for (const n of table.notes) {
-    const u = printer.pieces[n.base]!.text;
+    const u = printer.inline[n.base]!;
+    const b = table.bases[n.base]!;
+    const origin = b.kind === 'call' && b.args.every((a) => table.bases[a]!.kind === 'input');
+    const where = origin ? ' at the origin' : '';
     const text =
       n.kind === 'positive'
         ? latex ? `\\text{for } ${u} > 0` : `for ${u} > 0`
-        : latex ? `\\text{a quotient by } ${u} \\text{ is taken as 0 where } ${u} = 0` : `a quotient by ${u} is taken as 0 where ${u} = 0`;
+        : latex ? `\\text{a quotient by } ${u} \\text{ is taken as 0${where}, where } ${u} = 0` : `a quotient by ${u} is taken as 0${where}, where ${u} = 0`;
     if (!seen.has(text)) notes.push(text), seen.add(text);
   }
   return { lines, notes };
+}
+
+export interface PrintedDerivative {
+  /** The program, lines joined as printGraph joins them (without the notes). */
+  text: string;
+  notes: string[];
+}
+
+/**
+ * What `adiff diff` and the library print for derivative nodes: the simplified print, or the plain print of the
+ * graph where that is shorter (so no output is ever longer than the graph's own print).
+ */
+export function printDerivative(graph: Graph, outputs: readonly PrintedOutput[], format: SymbolicFormat = 'text'): PrintedDerivative {
+  const join = format === 'latex' ? ' \\\\\n' : '\n';
+  const plain = printGraph(graph, outputs, format);
+  const simple = printSimplified(graph, outputs, format);
+  const text = simple.lines.join(join);
+  return text.length <= plain.length ? { text, notes: simple.notes } : { text: plain, notes: [] };
+}
+
+/** The derivative with its notes, as printed by `adiff diff` (text: `# …` comment lines; LaTeX: `\text` lines). */
+export function withNotes(d: PrintedDerivative, format: SymbolicFormat): string {
+  if (!d.notes.length) return d.text;
+  if (format === 'latex') return [d.text, ...d.notes].join(' \\\\\n');
+  return [d.text, ...d.notes.map((n) => `# ${n}`)].join('\n');
 }

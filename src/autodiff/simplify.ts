@@ -95,8 +95,16 @@ export function addTerm(f: Form, t: Term): void {
   }
 }
 
+/** The term of `f` with the monomial of `t`, if any. */
+export function findTerm(f: Form, t: Term): Term | undefined {
+  for (let key = t.h; ; key = (key + 1) % MOD) {
+    const old = f.terms.get(key);
+    if (old === undefined || monoEq(old.mono, t.mono)) return old;
+  }
+}
+
 /** `factor^e` multiplied into a term the caller owns. */
-function mulFactor(t: Term, id: number, e: number): void {
+export function mulFactor(t: Term, id: number, e: number): void {
   const old = t.mono.get(id);
   if (old !== undefined) t.h = (t.h - factorHash(id, old) + MOD) % MOD;
   const next = (old ?? 0) + e;
@@ -107,7 +115,7 @@ function mulFactor(t: Term, id: number, e: number): void {
   }
 }
 
-const copyTerm = (t: Term): Term => ({ coef: t.coef, mono: new Map(t.mono), h: t.h });
+export const copyTerm = (t: Term): Term => ({ coef: t.coef, mono: new Map(t.mono), h: t.h });
 
 export function copyForm(f: Form): Form {
   const g = constForm(f.c);
@@ -153,6 +161,11 @@ export class FormTable {
 
   symbol(symbol: string, value: number): number {
     return this.intern(`s:${symbol}`, { kind: 'symbol', symbol, value });
+  }
+
+  /** The id of a call base if it exists (nothing is created). */
+  findCall(op: PrimName, args: number[], param: number): number | undefined {
+    return this.index.get(`c:${op}:${param}:${args.join(',')}`);
   }
 
   call(op: PrimName, args: number[], param: number): number {
@@ -230,11 +243,13 @@ export class FormTable {
       for (const [id, e] of g) mulFactor(u, id, -e);
       return u;
     };
-    for (const t of terms) addTerm(s, rest(t));
-    if (f.c !== 0) {
-      const u = rest(monoTerm(f.c, new Map()));
-      if (u.mono.size === 0) s.c += u.coef;
-      else addTerm(s, u);
+    // A term that is k times a sum (after g is taken out) is opened, so that like terms meet: t2 - t1 with t2 = 1 + t1.
+    for (const t of [...terms, ...(f.c !== 0 ? [monoTerm(f.c, new Map())] : [])]) addForms(s, this.fromTerm(rest(t)), 1);
+    if (s.terms.size === 0) return monoTerm(s.c, g);
+    if (s.terms.size === 1 && s.c === 0) {
+      const u = copyTerm(s.terms.values().next().value!);
+      for (const [id, e] of g) mulFactor(u, id, e);
+      return u;
     }
     const coefs = [...s.terms.values()].map((t) => t.coef);
     if (s.c !== 0) coefs.push(s.c);

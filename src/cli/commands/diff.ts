@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { AdiffError } from '../../diagnostics.js';
 import { derivativeSet } from '../../autodiff/derivative.js';
-import { latexName, printGraph, type PrintedOutput } from '../../autodiff/symbolic.js';
+import { latexName, type PrintedOutput } from '../../autodiff/symbolic.js';
+import { printDerivative, withNotes } from '../../autodiff/print-simplified.js';
 import { EXIT, type Context } from '../context.js';
 import { parseNameList } from '../options.js';
 import { parseOrder, resolveOutputs } from '../outputs.js';
@@ -94,12 +95,14 @@ export async function runDiff(ctx: Context, expr: string | undefined, opts: Diff
       printed.push({ node: set.nodes[i]![j]!, name, latexLabel: latexLabel(o.label, vars) });
     }),
   );
-  const text = printGraph(set.graph, printed, format === 'latex' ? 'latex' : 'text');
+  const printFormat = format === 'latex' ? 'latex' : 'text';
+  const d = printDerivative(set.graph, printed, printFormat);
   if (format === 'json') {
-    const entries: [string, Json][] = [['derivative', text]];
+    const entries: [string, Json][] = [['derivative', d.text]];
     if (!single) entries.push(['names', printed.map((p) => p.name!)]);
+    if (d.notes.length) entries.push(['notes', d.notes]);
     ctx.print(stringify(obj(entries)) + '\n');
-  } else ctx.print(text + '\n');
+  } else ctx.print(withNotes(d, printFormat) + '\n');
   return EXIT.ok;
 }
 
