@@ -13,6 +13,7 @@ export { traceRows, wengertLabels, type TraceRow } from './autodiff/trace.js';
 export { diagnosePoint, precisionWarning } from './autodiff/diagnose.js';
 export { derivativeGraph, derivativesGraph, derivativeSet, higherDerivativeGraph, type DerivativeGraph } from './autodiff/derivative.js';
 export { printGraph, latexName, type PrintedOutput, type SymbolicFormat } from './autodiff/symbolic.js';
+export { printDerivative, printSimplified, withNotes, type PrintedDerivative, type SimplifiedPrint } from './autodiff/print-simplified.js';
 export { taylorCoefficients, taylorSeries, derivativesAlong, derivativesWithBounds, type TaylorSeries } from './autodiff/taylor.js';
 export { jacobianAt, jvpAt, vjpAt, chooseMode, type JacobianResult } from './autodiff/jacobian.js';
 export { hessianAt, hvpAt, secondOrderTrace, type SecondOrder, type SecondOrderRow } from './autodiff/hessian.js';
