@@ -6,7 +6,7 @@
 import type { Graph } from './graph.js';
 import { FUNCTIONS, CONSTANTS } from './lower.js';
 import { ATOM, latexName, numberPiece, opPiece, POWER, printGraph, wrap, type Piece, type PrintedOutput, type SymbolicFormat } from './symbolic.js';
-import { ratio, tidy } from './simplify-tidy.js';
+import { expandBases, OpCount, ratio, tidy } from './simplify-tidy.js';
 import { simplifyGraph, type Base, type Form, type FormTable, type Term } from './simplify.js';
 
 export interface SimplifiedPrint {
@@ -21,6 +21,12 @@ const LOG_BASES = new Map([
   [Math.LOG10E, 10],
   [Math.LOG2E, 2],
 ]);
+
+/** A coefficient as p/q where that reads better than its decimal (x/2, not 0.5*x; 2.5*x, not 5*x/2). */
+function coefficient(k: number): [number, number] {
+  const [p, q] = ratio(k);
+  return q === 1 || p === 1 || String(k).length > `${p}/${q}`.length ? [p, q] : [k, 1];
+}
 
 const KIND_ORDER: Record<Base['kind'], number> = { symbol: 0, input: 1, call: 2, form: 3 };
 
@@ -48,7 +54,13 @@ class Printer {
     const p = id === flip && b.kind === 'form' ? this.sum(this.sorted(b.form, -1), -b.form.c) : this.pieces[id]!;
     if (e === 1) return p;
     if (e === 0.5) return { text: this.latex ? `\\sqrt{${p.text}}` : `sqrt(${p.text})`, prec: ATOM };
-    const ex = numberPiece(e, this.latex);
+    let eq = 3;
+    while (eq <= 12 && Math.abs(e * eq - Math.round(e * eq)) > 1e-9) eq++;
+    const ep = Math.round(e * eq);
+    const fraction = eq <= 12 && String(e).length > 6;
+    const ex = fraction
+      ? { text: this.latex ? `\\frac{${ep}}{${eq}}` : `(${ep}/${eq})`, prec: ATOM }
+      : numberPiece(e, this.latex);
     if (this.latex) return { text: `{${wrap(p, ATOM, true)}}^{${ex.text}}`, prec: POWER };
     return { text: `${wrap(p, ATOM, false)}^${wrap(ex, POWER, false)}`, prec: POWER };
   }
@@ -73,11 +85,11 @@ class Printer {
     const num: Piece[] = [];
     const den: Piece[] = [];
     const log = LOG_BASES.get(Math.abs(coef));
-    const [p, q] = log === undefined ? ratio(Math.abs(coef)) : [1, 1];
+    const [p, q] = log === undefined ? coefficient(Math.abs(coef)) : [1, 1];
     if (p !== 1) num.push(numberPiece(p, this.latex));
     if (q !== 1) den.push(numberPiece(q, this.latex));
-    if (log !== undefined) den.push({ text: this.latex ? `\\ln\\left(${log}\\right)` : `ln(${log})`, prec: ATOM });
     for (const [id, e] of this.ordered(mono)) (e > 0 ? num : den).push(this.factor(id, Math.abs(e), flip));
+    if (log !== undefined) den.push({ text: this.latex ? `\\ln\\left(${log}\\right)` : `ln(${log})`, prec: ATOM });
     const top = num.length ? this.product(num) : numberPiece(1, this.latex);
     if (!den.length) return top;
     const bottom = this.product(den);
@@ -188,7 +200,9 @@ function useCounts(table: FormTable, outputs: readonly Form[]): Uint32Array {
 export function printSimplified(graph: Graph, outputs: readonly PrintedOutput[], format: SymbolicFormat = 'text'): SimplifiedPrint {
   const latex = format === 'latex';
   const { table, forms: built } = simplifyGraph(graph, outputs.map((o) => o.node));
-  const forms = built.map((f) => tidy(table, f));
+  const count = new OpCount(table);
+  const forms = built.map((f) => tidy(table, f, count));
+  expandBases(table);
   const taken = new Set<string>([...graph.inputNames, ...Object.keys(FUNCTIONS), ...Object.keys(CONSTANTS)]);
   for (const o of outputs) if (o.name) taken.add(o.name);
   const printer = new Printer(table, latex, taken);

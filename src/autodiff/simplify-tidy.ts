@@ -2,7 +2,7 @@
 // out (`exp(x)*(x + 1)`), and its terms over one denominator (`1/(x + 1)^2` for `1/(x + 1) - x/(x + 1)^2`), the
 // form with the fewest operations is printed. Pythagorean identities (sin²u + cos²u = 1, cosh²u − sinh²u = 1)
 // merge terms first. Every rewrite is an identity wherever the sum itself is defined.
-import { addForms, addTerm, constForm, copyTerm, findTerm, monoTerm, mulFactor, termForm, type Form, type FormTable, type Term } from './simplify.js';
+import { addForms, addTerm, constForm, copyForm, copyTerm, findTerm, monoTerm, mulFactor, termForm, type Form, type FormTable, type Term } from './simplify.js';
 
 /** A coefficient as p/q with a small q, when it is exactly that. */
 export function ratio(k: number): [number, number] {
@@ -105,6 +105,7 @@ export function together(table: FormTable, f: Form): Form | undefined {
     for (const y of x.terms.values()) addTerm(num, y);
     if (num.terms.size > CAP) return undefined;
   }
+  pythagorean(table, num);
   if (num.terms.size === 0 && num.c === 0) return constForm(0);
   const t = table.asTerm(num);
   const owned = t === num.terms.values().next().value ? copyTerm(t) : t;
@@ -125,16 +126,88 @@ export function factorCommon(table: FormTable, f: Form): Form | undefined {
       else g.set(id, Math.min(e, m));
     }
   }
-  if (g.size === 0) return undefined;
+  const coefs = terms.map((t) => t.coef);
+  let k = coefs.every(Number.isInteger) ? coefs.reduce((a, b) => gcd(Math.abs(a), Math.abs(b))) : 1;
+  if (coefs.every((c) => c < 0)) k = -k;
+  if (g.size === 0 && k === 1) return undefined;
   const rest = constForm(0);
   for (const t of terms) {
     const u = copyTerm(t);
+    u.coef /= k;
     for (const [id, e] of g) mulFactor(u, id, -e);
     addForms(rest, table.fromTerm(u), 1);
   }
   const mono = new Map(g);
   mono.set(table.exprId(rest), 1);
-  return termForm(monoTerm(1, mono));
+  return termForm(monoTerm(k, mono));
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * Double angles: 2·sin u·cos u·m = sin(2u)·m, and cos²u·m − sin²u·m = cos(2u)·m, in place (the arguments 2u are
+ * made as bases; u a lone base or any form).
+ */
+export function doubleAngle(table: FormTable, f: Form): Form {
+  if (f.terms.size > 256) return f;
+  const twice = (arg: number) => {
+    const u = table.formOf(arg);
+    for (const t of u.terms.values()) t.coef *= 2;
+    u.c *= 2;
+    return table.exprId(u);
+  };
+  for (const t of [...f.terms.values()]) {
+    if (findTerm(f, t) !== t) continue;
+    for (const [id, e] of t.mono) {
+      const b = table.bases[id]!;
+      if (b.kind !== 'call' || !(b.op === 'sin' || b.op === 'cos')) continue;
+      const cos = b.op === 'sin' ? table.findCall('cos', b.args, b.param) : undefined;
+      if (b.op === 'sin' && e === 1 && cos !== undefined && t.mono.get(cos) === 1) {
+        const u = copyTerm(t);
+        mulFactor(u, id, -1);
+        mulFactor(u, cos, -1);
+        mulFactor(u, table.call('sin', [twice(b.args[0]!)], b.param), 1);
+        u.coef /= 2;
+        addTerm(f, { coef: -t.coef, mono: t.mono, h: t.h });
+        addTerm(f, u);
+        break;
+      }
+      const sin = b.op === 'cos' ? table.findCall('sin', b.args, b.param) : undefined;
+      if (b.op === 'cos' && e === 2 && sin !== undefined) {
+        const partner = copyTerm(t);
+        mulFactor(partner, id, -2);
+        const rest = copyTerm(partner);
+        mulFactor(partner, sin, 2);
+        const found = findTerm(f, partner);
+        if (!found || found.coef !== -t.coef) continue;
+        addTerm(f, { coef: -t.coef, mono: t.mono, h: t.h });
+        addTerm(f, { coef: -found.coef, mono: found.mono, h: found.h });
+        mulFactor(rest, table.call('cos', [twice(b.args[0]!)], b.param), 1);
+        addTerm(f, rest);
+        break;
+      }
+    }
+  }
+  return f;
+}
+
+/**
+ * Products of sums under a root or a function are multiplied out where that has fewer operations
+ * (sqrt((1 - x)*(1 + x)) → sqrt(1 - x^2)); the base keeps its id, its form is replaced by an equal one.
+ */
+export function expandBases(table: FormTable): void {
+  const count = new OpCount(table);
+  for (let id = 0; id < table.bases.length; id++) {
+    const b = table.bases[id]!;
+    if (b.kind !== 'form' || b.form.c !== 0 || b.form.terms.size !== 1) continue;
+    const t = b.form.terms.values().next().value!;
+    if (![...t.mono.keys()].some((k) => table.bases[k]!.kind === 'form')) continue;
+    const x = expand(table, t);
+    if (x && count.form(x) < count.form(b.form)) b.form = x;
+  }
 }
 
 const PAIRS = [
@@ -169,13 +242,60 @@ export function pythagorean(table: FormTable, f: Form): Form {
   return f;
 }
 
+/** k·m + k·m·tan²u = k·m·sec²u and k·m + k·m·cot²u = k·m·csc²u, in place. */
+export function secants(table: FormTable, f: Form): Form {
+  if (f.terms.size > 256) return f;
+  for (const t of [...f.terms.values()]) {
+    if (findTerm(f, t) !== t) continue;
+    for (const [id, e] of t.mono) {
+      const b = table.bases[id]!;
+      if (b.kind !== 'call' || !(b.op === 'tan' || b.op === 'cot') || e !== 2) continue;
+      const rest = copyTerm(t);
+      mulFactor(rest, id, -2);
+      const found = rest.mono.size === 0 ? undefined : findTerm(f, rest);
+      const coef = rest.mono.size === 0 ? f.c : found?.coef;
+      if (coef !== t.coef) continue;
+      addTerm(f, { coef: -t.coef, mono: t.mono, h: t.h });
+      if (found) addTerm(f, { coef: -found.coef, mono: found.mono, h: found.h });
+      else f.c = 0;
+      mulFactor(rest, table.call(b.op === 'tan' ? 'sec' : 'csc', b.args, b.param), 2);
+      addTerm(f, rest);
+      break;
+    }
+  }
+  return f;
+}
+
+/** A lone term's sums to the same integer power multiplied out into one: 1/((1 - x)*(1 + x)) → 1/(1 - x^2). */
+export function mergeFactors(table: FormTable, f: Form): Form | undefined {
+  if (f.c !== 0 || f.terms.size !== 1) return undefined;
+  const t = f.terms.values().next().value!;
+  const sums = [...t.mono].filter(([id, e]) => table.bases[id]!.kind === 'form' && Number.isInteger(e));
+  const e = sums.find(([, x]) => sums.filter(([, y]) => y === x).length > 1)?.[1];
+  if (e === undefined) return undefined;
+  let product: Form | undefined = constForm(1);
+  const u = copyTerm(t);
+  for (const [id, x] of sums) {
+    if (x !== e || !product) continue;
+    product = polyMul(product, (table.bases[id] as { form: Form }).form);
+    mulFactor(u, id, -x);
+  }
+  if (!product) return undefined;
+  const merged = table.power(product, e);
+  return table.fromTerm(((m) => (m.coef *= u.coef, [...u.mono].forEach(([id, x]) => mulFactor(m, id, x)), m))(copyTerm(table.asTerm(merged))));
+}
+
 /** The form to print for an output: the one with the fewest operations. */
-export function tidy(table: FormTable, f: Form): Form {
-  const count = new OpCount(table);
+export function tidy(table: FormTable, f: Form, count = new OpCount(table)): Form {
   let best = pythagorean(table, f);
   let cost = count.form(best);
-  for (const make of [together, factorCommon]) {
-    const g = make(table, best);
+  for (const identity of [doubleAngle, secants]) {
+    const g = identity(table, copyForm(best));
+    const c = count.form(g);
+    if (c < cost) [best, cost] = [g, c];
+  }
+  for (const make of [together, factorCommon, mergeFactors]) {
+    const g = make(table, copyForm(best));
     if (g === undefined) continue;
     const c = count.form(g);
     if (c < cost) [best, cost] = [g, c];
