@@ -28,7 +28,7 @@ function coefficient(k: number): [number, number] {
   return q === 1 || p === 1 || String(k).length > `${p}/${q}`.length ? [p, q] : [k, 1];
 }
 
-const KIND_ORDER: Record<Base['kind'], number> = { symbol: 0, input: 1, call: 2, form: 3 };
+const KIND_ORDER: Record<Base['kind'], number> = { symbol: 0, input: 1, form: 2, call: 3 };
 
 class Printer {
   readonly pieces: Piece[] = [];
