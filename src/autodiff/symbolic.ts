@@ -51,15 +51,36 @@ const LATEX_FUNCTIONS: Record<string, string> = {
   exp: '\\exp', ln: '\\ln', log10: '\\log_{10}', log2: '\\log_{2}', min: '\\min', max: '\\max',
 };
 
-const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'phi', 'chi', 'psi', 'omega']);
+const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Pi', 'Sigma', 'Upsilon', 'Phi', 'Psi', 'Omega']);
 
-/** A variable name in LaTeX: `x1` → `x_{1}`, `x_1` → `x_{1}`, `theta` → `\theta`, `rate` → `\mathit{rate}`. */
+/** Greek letters as written (θ) → their LaTeX commands; the capitals that look Latin (Α, Β, …) have none. */
+const GREEK_LETTERS: Record<string, string> = {
+  α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ϵ: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta', ϑ: 'vartheta',
+  ι: 'iota', κ: 'kappa', λ: 'lambda', μ: 'mu', ν: 'nu', ξ: 'xi', π: 'pi', ρ: 'rho', σ: 'sigma', ς: 'varsigma', τ: 'tau',
+  υ: 'upsilon', φ: 'phi', ϕ: 'phi', χ: 'chi', ψ: 'psi', ω: 'omega', Γ: 'Gamma', Δ: 'Delta', Θ: 'Theta', Λ: 'Lambda',
+  Ξ: 'Xi', Π: 'Pi', Σ: 'Sigma', Υ: 'Upsilon', Φ: 'Phi', Ψ: 'Psi', Ω: 'Omega',
+};
+
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+
+/** One part of a name: a Greek letter (θ or theta) as its command, one letter as is, a longer word in \mathit. */
+function latexWord(word: string): string {
+  if (GREEK.has(word)) return `\\${word}`;
+  const chars = Array.from(word);
+  if (chars.length === 1) return GREEK_LETTERS[word] ? `\\${GREEK_LETTERS[word]}` : word;
+  const body = chars.map((c) => (GREEK_LETTERS[c] ? `\\${GREEK_LETTERS[c]} ` : c === '_' ? '\\_' : c)).join('').trimEnd();
+  return `\\mathit{${body}}`;
+}
+
+/**
+ * A variable name in LaTeX: `x1`, `x_1` and `x₁` → `x_{1}`; `theta` and `θ` → `\theta`; `alpha_1` → `\alpha_{1}`;
+ * `rate` → `\mathit{rate}`.
+ */
 export function latexName(name: string): string {
-  const m = /^([^\d_]+?)_?(\d+)$/u.exec(name) ?? /^([^_]+)_(.+)$/u.exec(name);
-  if (m) return `${latexName(m[1]!)}_{${m[2]!.replace(/_/g, '\\_')}}`;
-  if (GREEK.has(name)) return `\\${name}`;
-  if (Array.from(name).length === 1) return name;
-  return `\\mathit{${name.replace(/_/g, '\\_')}}`;
+  const plain = name.replace(/[₀-₉]+/gu, (run) => `_${Array.from(run, (c) => SUBSCRIPT_DIGITS.indexOf(c)).join('')}`);
+  const m = /^([^\d_]+?)_?(\d+)$/u.exec(plain) ?? /^([^_]+)_(.+)$/u.exec(plain);
+  if (m) return `${latexWord(m[1]!)}_{${m[2]!.replace(/_/g, '\\_')}}`;
+  return latexWord(plain);
 }
 
 export const wrap = (p: Piece, min: number, latex: boolean) =>
