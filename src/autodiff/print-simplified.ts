@@ -6,7 +6,7 @@
 import type { Graph } from './graph.js';
 import { FUNCTIONS, CONSTANTS } from './lower.js';
 import { ATOM, latexName, numberPiece, opPiece, POWER, printGraph, wrap, type Piece, type PrintedOutput, type SymbolicFormat } from './symbolic.js';
-import { expandBases, OpCount, ratio, tidy } from './simplify-tidy.js';
+import { OpCount, ratio, tidy } from './simplify-tidy.js';
 import { simplifyGraph, type Base, type Form, type FormTable, type Term } from './simplify.js';
 
 export interface SimplifiedPrint {
@@ -15,12 +15,6 @@ export interface SimplifiedPrint {
   /** Conditions under which the printed form is the derivative (`x > 0`), as text of the same format. */
   notes: string[];
 }
-
-/** The coefficients of log10's and log2's derivatives, printed as the divisors they are: 1/(x*ln(10)). */
-const LOG_BASES = new Map([
-  [Math.LOG10E, 10],
-  [Math.LOG2E, 2],
-]);
 
 /** A coefficient as p/q where that reads better than its decimal (x/2, not 0.5*x; 2.5*x, not 5*x/2). */
 function coefficient(k: number): [number, number] {
@@ -84,12 +78,17 @@ class Printer {
   term(coef: number, mono: Map<number, number>, flip?: number): Piece {
     const num: Piece[] = [];
     const den: Piece[] = [];
-    const log = LOG_BASES.get(Math.abs(coef));
-    const [p, q] = log === undefined ? coefficient(Math.abs(coef)) : [1, 1];
+    const [p, q] = coefficient(Math.abs(coef));
     if (p !== 1) num.push(numberPiece(p, this.latex));
     if (q !== 1) den.push(numberPiece(q, this.latex));
     for (const [id, e] of this.ordered(mono)) (e > 0 ? num : den).push(this.factor(id, Math.abs(e), flip));
-    if (log !== undefined) den.push({ text: this.latex ? `\\ln\\left(${log}\\right)` : `ln(${log})`, prec: ATOM });
+    // A function to a negative power alone stays a power: cosh(x)^(-2) is a subnormal where 1/cosh(x)^2 overflows.
+    const lone = mono.size === 1 && p === 1 && q === 1 ? [...mono][0]! : undefined;
+    if (lone && lone[1] < 0 && Number.isInteger(lone[1]) && this.table.bases[lone[0]]!.kind === 'call') {
+      const ex = numberPiece(lone[1], this.latex);
+      const base = wrap(this.pieces[lone[0]]!, ATOM, this.latex);
+      return { text: this.latex ? `{${base}}^{${ex.text}}` : `${base}^(${ex.text})`, prec: POWER };
+    }
     const top = num.length ? this.product(num) : numberPiece(1, this.latex);
     if (!den.length) return top;
     const bottom = this.product(den);
@@ -202,7 +201,6 @@ export function printSimplified(graph: Graph, outputs: readonly PrintedOutput[],
   const { table, forms: built } = simplifyGraph(graph, outputs.map((o) => o.node));
   const count = new OpCount(table);
   const forms = built.map((f) => tidy(table, f, count));
-  expandBases(table);
   const taken = new Set<string>([...graph.inputNames, ...Object.keys(FUNCTIONS), ...Object.keys(CONSTANTS)]);
   for (const o of outputs) if (o.name) taken.add(o.name);
   const printer = new Printer(table, latex, taken);
@@ -220,6 +218,9 @@ export function printSimplified(graph: Graph, outputs: readonly PrintedOutput[],
   for (const n of table.notes) {
     const u = printer.inline[n.base]!;
     const b = table.bases[n.base]!;
+    // hypot(1, x) is never 0: its guard never acts, and needs no note.
+    const nonzero = (a: number) => ((f) => f.kind === 'form' && f.form.terms.size === 0 && f.form.c !== 0)(table.bases[a]!);
+    if (n.kind === 'guard' && b.kind === 'call' && b.args.some(nonzero)) continue;
     const origin = b.kind === 'call' && b.args.every((a) => table.bases[a]!.kind === 'input');
     const where = origin ? ' at the origin' : '';
     const text =

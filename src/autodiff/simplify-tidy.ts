@@ -194,54 +194,6 @@ export function doubleAngle(table: FormTable, f: Form): Form {
   return f;
 }
 
-/**
- * Products of sums under a root or a function are multiplied out where that has fewer operations
- * (sqrt((1 - x)*(1 + x)) → sqrt(1 - x^2)); the base keeps its id, its form is replaced by an equal one.
- */
-export function expandBases(table: FormTable): void {
-  const count = new OpCount(table);
-  for (let id = 0; id < table.bases.length; id++) {
-    const b = table.bases[id]!;
-    if (b.kind !== 'form' || b.form.c !== 0 || b.form.terms.size !== 1) continue;
-    const t = b.form.terms.values().next().value!;
-    if (![...t.mono.keys()].some((k) => table.bases[k]!.kind === 'form')) continue;
-    const x = expand(table, t);
-    if (x && count.form(x) < count.form(b.form)) b.form = x;
-  }
-}
-
-const PAIRS = [
-  ['sin', 'cos', 1],
-  ['cosh', 'sinh', -1],
-] as const;
-
-/** sin²u·m + cos²u·m = m and cosh²u·m − sinh²u·m = m, in place. */
-export function pythagorean(table: FormTable, f: Form): Form {
-  if (f.terms.size > 256) return f;
-  for (const t of [...f.terms.values()]) {
-    if (findTerm(f, t) !== t) continue;
-    for (const [id, e] of t.mono) {
-      const b = table.bases[id]!;
-      const pair = b.kind === 'call' ? PAIRS.find((p) => p[0] === b.op) : undefined;
-      if (!pair || b.kind !== 'call' || !Number.isInteger(e) || e < 2) continue;
-      const other = table.findCall(pair[1], b.args, b.param);
-      if (other === undefined) continue;
-      const partner = copyTerm(t);
-      mulFactor(partner, id, -2);
-      const rest = copyTerm(partner);
-      mulFactor(partner, other, 2);
-      const found = findTerm(f, partner);
-      if (!found || found.coef !== pair[2] * t.coef) continue;
-      addTerm(f, { coef: -t.coef, mono: t.mono, h: t.h });
-      addTerm(f, { coef: -found.coef, mono: found.mono, h: found.h });
-      if (rest.mono.size === 0) f.c += t.coef;
-      else addTerm(f, rest);
-      break;
-    }
-  }
-  return f;
-}
-
 /** k·m + k·m·tan²u = k·m·sec²u and k·m + k·m·cot²u = k·m·csc²u, in place. */
 export function secants(table: FormTable, f: Form): Form {
   if (f.terms.size > 256) return f;
@@ -266,25 +218,6 @@ export function secants(table: FormTable, f: Form): Form {
   return f;
 }
 
-/** A lone term's sums to the same integer power multiplied out into one: 1/((1 - x)*(1 + x)) → 1/(1 - x^2). */
-export function mergeFactors(table: FormTable, f: Form): Form | undefined {
-  if (f.c !== 0 || f.terms.size !== 1) return undefined;
-  const t = f.terms.values().next().value!;
-  const sums = [...t.mono].filter(([id, e]) => table.bases[id]!.kind === 'form' && Number.isInteger(e));
-  const e = sums.find(([, x]) => sums.filter(([, y]) => y === x).length > 1)?.[1];
-  if (e === undefined) return undefined;
-  let product: Form | undefined = constForm(1);
-  const u = copyTerm(t);
-  for (const [id, x] of sums) {
-    if (x !== e || !product) continue;
-    product = polyMul(product, (table.bases[id] as { form: Form }).form);
-    mulFactor(u, id, -x);
-  }
-  if (!product) return undefined;
-  const merged = table.power(product, e);
-  return table.fromTerm(((m) => (m.coef *= u.coef, [...u.mono].forEach(([id, x]) => mulFactor(m, id, x)), m))(copyTerm(table.asTerm(merged))));
-}
-
 /** The form to print for an output: the one with the fewest operations. */
 export function tidy(table: FormTable, f: Form, count = new OpCount(table)): Form {
   let best = pythagorean(table, f);
@@ -294,7 +227,7 @@ export function tidy(table: FormTable, f: Form, count = new OpCount(table)): For
     const c = count.form(g);
     if (c < cost) [best, cost] = [g, c];
   }
-  for (const make of [together, factorCommon, mergeFactors]) {
+  for (const make of [together, factorCommon]) {
     const g = make(table, copyForm(best));
     if (g === undefined) continue;
     const c = count.form(g);

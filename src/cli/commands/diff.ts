@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { AdiffError } from '../../diagnostics.js';
 import { derivativeSet } from '../../autodiff/derivative.js';
-import { latexName, type PrintedOutput } from '../../autodiff/symbolic.js';
+import { latexName, printGraph, type PrintedOutput } from '../../autodiff/symbolic.js';
 import { printDerivative, withNotes } from '../../autodiff/print-simplified.js';
 import { EXIT, type Context } from '../context.js';
 import { parseNameList } from '../options.js';
@@ -21,6 +21,7 @@ export interface DiffOptions {
   json?: boolean;
   file?: string;
   color?: boolean;
+  plain?: boolean;
 }
 
 /** Beyond this order the printed derivatives of ordinary formulas become too long to be useful. */
@@ -96,7 +97,7 @@ export async function runDiff(ctx: Context, expr: string | undefined, opts: Diff
     }),
   );
   const printFormat = format === 'latex' ? 'latex' : 'text';
-  const d = printDerivative(set.graph, printed, printFormat);
+  const d = opts.plain ? { text: printGraph(set.graph, printed, printFormat), notes: [] } : printDerivative(set.graph, printed, printFormat);
   if (format === 'json') {
     const entries: [string, Json][] = [['derivative', d.text]];
     if (!single) entries.push(['names', printed.map((p) => p.name!)]);
@@ -116,6 +117,7 @@ export function registerDiff(program: Command, run: Runner): void {
     .option('--of <names>', 'the outputs: assigned names of the program (default: every bare expression)')
     .option('--format <format>', 'text (adiff\'s own language), latex, or json', 'text')
     .option('--json', 'the same as --format json')
+    .option('--plain', 'print the derivative graph as the rules build it, unsimplified (reads back to the very numbers of eval)')
     .addOption(fileOption())
     .addOption(colorOption())
     .addOption(noColorOption())
