@@ -194,6 +194,38 @@ export function doubleAngle(table: FormTable, f: Form): Form {
   return f;
 }
 
+const PAIRS = [
+  ['sin', 'cos', 1],
+  ['cosh', 'sinh', -1],
+] as const;
+
+/** sin²u·m + cos²u·m = m and cosh²u·m − sinh²u·m = m, in place. */
+export function pythagorean(table: FormTable, f: Form): Form {
+  if (f.terms.size > 256) return f;
+  for (const t of [...f.terms.values()]) {
+    if (findTerm(f, t) !== t) continue;
+    for (const [id, e] of t.mono) {
+      const b = table.bases[id]!;
+      const pair = b.kind === 'call' ? PAIRS.find((p) => p[0] === b.op) : undefined;
+      if (!pair || b.kind !== 'call' || !Number.isInteger(e) || e < 2) continue;
+      const other = table.findCall(pair[1], b.args, b.param);
+      if (other === undefined) continue;
+      const partner = copyTerm(t);
+      mulFactor(partner, id, -2);
+      const rest = copyTerm(partner);
+      mulFactor(partner, other, 2);
+      const found = findTerm(f, partner);
+      if (!found || found.coef !== pair[2] * t.coef) continue;
+      addTerm(f, { coef: -t.coef, mono: t.mono, h: t.h });
+      addTerm(f, { coef: -found.coef, mono: found.mono, h: found.h });
+      if (rest.mono.size === 0) f.c += t.coef;
+      else addTerm(f, rest);
+      break;
+    }
+  }
+  return f;
+}
+
 /** k·m + k·m·tan²u = k·m·sec²u and k·m + k·m·cot²u = k·m·csc²u, in place. */
 export function secants(table: FormTable, f: Form): Form {
   if (f.terms.size > 256) return f;
