@@ -267,11 +267,7 @@ export class FormTable {
   power(f: Form, c: number): Form {
     if (c === 1) return f;
     if (c === 0) return constForm(1);
-    if (f.terms.size === 0) {
-      const v = Math.pow(f.c, c);
-      if (Number.isFinite(v)) return constForm(v);
-      return termForm(monoTerm(1, new Map([[this.call('powc', [this.exprId(f)], c), 1]])));
-    }
+    if (f.terms.size === 0) return constForm(Math.pow(f.c, c));
     const single = f.terms.size === 1 && f.c === 0 ? f.terms.values().next().value! : undefined;
     if (isInt(c) || (single && this.splits(single, c))) {
       const t = isInt(c) ? this.asTerm(f) : single!;
@@ -328,7 +324,8 @@ export class FormTable {
 
 export function scale(f: Form, k: number): Form {
   if (k === 1) return f;
-  if (k === 0) return constForm(0);
+  // 0·t = 0 for the terms (the derivative graphs' own convention); a non-finite constant stays NaN (0·∞).
+  if (k === 0) return constForm(f.c * 0);
   f.c *= k;
   for (const t of f.terms.values()) t.coef *= k;
   return f;
@@ -405,6 +402,8 @@ function formOfOp(table: FormTable, op: PrimName, args: Form[], param: number): 
     case 'mul':
       return mulForms(table, a!, b!);
     case 'div':
+      // constants divide as numbers: 0/0 is NaN, 1/0 is Infinity (not 0 times a power of 0)
+      if (a!.terms.size === 0 && b!.terms.size === 0) return constForm(a!.c / b!.c);
       return mulForms(table, a!, table.power(b!, -1));
     default:
       return table.apply(op, args, param);
