@@ -77,7 +77,7 @@ function latexWord(word: string): string {
  * `rate` → `\mathit{rate}`.
  */
 export function latexName(name: string): string {
-  const plain = name.replace(/[₀-₉]+/gu, (run) => `_${Array.from(run, (c) => SUBSCRIPT_DIGITS.indexOf(c)).join('')}`);
+  const plain = name.replace(/[\u2080-\u2089]+/gu, (run) => `_${Array.from(run, (c) => SUBSCRIPT_DIGITS.indexOf(c)).join('')}`);
   const m = /^([^\d_]+?)_?(\d+)$/u.exec(plain) ?? /^([^_]+)_(.+)$/u.exec(plain);
   if (m) return `${latexWord(m[1]!)}_{${m[2]!.replace(/_/g, '\\_')}}`;
   return latexWord(plain);
