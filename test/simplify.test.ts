@@ -143,7 +143,7 @@ describe('size and time stay linear', () => {
   });
 
   const big: [string, string, string][] = [
-    ['a 10,000-term sum', Array.from({ length: 10000 }, (_, i) => `${i + 1}*sin(x*${i % 7 + 1})`).join(' + '), 'x'],
+    ['a 10,000-term sum', Array.from({ length: 10000 }, (_, i) => `sin(${i + 1}*x)`).join(' + '), 'x'],
     ['sin(sin(…)) 1000 deep', `${'sin('.repeat(1000)}x${')'.repeat(1000)}`, 'x'],
     ['Rosenbrock n = 1000', Array.from({ length: 999 }, (_, i) => `100*(x${i + 2} - x${i + 1}^2)^2 + (1 - x${i + 1})^2`).join(' + '), 'x1'],
   ];
