@@ -34,3 +34,4 @@ export {
   type ProductOptions,
   type VjpKernel,
 } from './autodiff/compile-products.js';
+export { printDerivative, printSimplified, withNotes, type PrintedDerivative, type SimplifiedPrint } from './autodiff/print-simplified.js';

@@ -22,17 +22,17 @@ export interface PrintedOutput {
   latexLabel?: string;
 }
 
-interface Piece {
+export interface Piece {
   text: string;
   prec: number;
 }
 
-const ATOM = 5;
-const POWER = 4;
-const UNARY = 3;
+export const ATOM = 5;
+export const POWER = 4;
+export const UNARY = 3;
 
 /** A number as the language reads it back exactly (shortest round-trip form), with its precedence. */
-function numberPiece(v: number, latex: boolean): Piece {
+export function numberPiece(v: number, latex: boolean): Piece {
   if (Number.isNaN(v)) return { text: latex ? '\\mathrm{NaN}' : '(0/0)', prec: ATOM };
   if (v === Infinity) return { text: latex ? '\\infty' : '(1/0)', prec: ATOM };
   if (v === -Infinity) return { text: latex ? '-\\infty' : '(-1/0)', prec: latex ? UNARY : ATOM };
@@ -52,22 +52,43 @@ const LATEX_FUNCTIONS: Record<string, string> = {
   coth: '\\coth', gamma: '\\Gamma', digamma: '\\psi',
 };
 
-const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'phi', 'chi', 'psi', 'omega']);
+const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Pi', 'Sigma', 'Upsilon', 'Phi', 'Psi', 'Omega']);
 
-/** A variable name in LaTeX: `x1` → `x_{1}`, `x_1` → `x_{1}`, `theta` → `\theta`, `rate` → `\mathit{rate}`. */
-export function latexName(name: string): string {
-  const m = /^([^\d_]+?)_?(\d+)$/u.exec(name) ?? /^([^_]+)_(.+)$/u.exec(name);
-  if (m) return `${latexName(m[1]!)}_{${m[2]!.replace(/_/g, '\\_')}}`;
-  if (GREEK.has(name)) return `\\${name}`;
-  if (Array.from(name).length === 1) return name;
-  return `\\mathit{${name.replace(/_/g, '\\_')}}`;
+/** Greek letters as written (θ) → their LaTeX commands; the capitals that look Latin (Α, Β, …) have none. */
+const GREEK_LETTERS: Record<string, string> = {
+  α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ϵ: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta', ϑ: 'vartheta',
+  ι: 'iota', κ: 'kappa', λ: 'lambda', μ: 'mu', ν: 'nu', ξ: 'xi', π: 'pi', ρ: 'rho', σ: 'sigma', ς: 'varsigma', τ: 'tau',
+  υ: 'upsilon', φ: 'phi', ϕ: 'phi', χ: 'chi', ψ: 'psi', ω: 'omega', Γ: 'Gamma', Δ: 'Delta', Θ: 'Theta', Λ: 'Lambda',
+  Ξ: 'Xi', Π: 'Pi', Σ: 'Sigma', Υ: 'Upsilon', Φ: 'Phi', Ψ: 'Psi', Ω: 'Omega',
+};
+
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+
+/** One part of a name: a Greek letter (θ or theta) as its command, one letter as is, a longer word in \mathit. */
+function latexWord(word: string): string {
+  if (GREEK.has(word)) return `\\${word}`;
+  const chars = Array.from(word);
+  if (chars.length === 1) return GREEK_LETTERS[word] ? `\\${GREEK_LETTERS[word]}` : word;
+  const body = chars.map((c) => (GREEK_LETTERS[c] ? `\\${GREEK_LETTERS[c]} ` : c === '_' ? '\\_' : c)).join('').trimEnd();
+  return `\\mathit{${body}}`;
 }
 
-const wrap = (p: Piece, min: number, latex: boolean) =>
+/**
+ * A variable name in LaTeX: `x1`, `x_1` and `x₁` → `x_{1}`; `theta` and `θ` → `\theta`; `alpha_1` → `\alpha_{1}`;
+ * `rate` → `\mathit{rate}`.
+ */
+export function latexName(name: string): string {
+  const plain = name.replace(/[\u2080-\u2089]+/gu, (run) => `_${Array.from(run, (c) => SUBSCRIPT_DIGITS.indexOf(c)).join('')}`);
+  const m = /^([^\d_]+?)_?(\d+)$/u.exec(plain) ?? /^([^_]+)_(.+)$/u.exec(plain);
+  if (m) return `${latexWord(m[1]!)}_{${m[2]!.replace(/_/g, '\\_')}}`;
+  return latexWord(plain);
+}
+
+export const wrap = (p: Piece, min: number, latex: boolean) =>
   p.prec >= min ? p.text : latex ? `\\left(${p.text}\\right)` : `(${p.text})`;
 
 /** The text of one operation node over its arguments' pieces. */
-function opPiece(node: Extract<GraphNode, { kind: 'op' }>, args: Piece[], latex: boolean): Piece {
+export function opPiece(node: Extract<GraphNode, { kind: 'op' }>, args: Piece[], latex: boolean): Piece {
   const form = PRIMS[node.op].print;
   const [a, b] = args;
   // A prefix minus as the right operand of a binary operator gets parentheses for readability: a - (-b).
@@ -114,7 +135,7 @@ function opPiece(node: Extract<GraphNode, { kind: 'op' }>, args: Piece[], latex:
 }
 
 /** Names that a temporary must not take: the inputs, the outputs, functions and constants. */
-function tempNamer(graph: Graph, outputs: readonly PrintedOutput[]): () => string {
+export function tempNamer(graph: Graph, outputs: readonly PrintedOutput[]): () => string {
   const taken = new Set<string>([...graph.inputNames, ...Object.keys(FUNCTIONS), ...Object.keys(CONSTANTS)]);
   for (const o of outputs) if (o.name) taken.add(o.name);
   let next = 1;

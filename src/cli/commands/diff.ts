@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { AdiffError } from '../../diagnostics.js';
 import { derivativeSet } from '../../autodiff/derivative.js';
 import { latexName, printGraph, type PrintedOutput } from '../../autodiff/symbolic.js';
+import { printDerivative, withNotes } from '../../autodiff/print-simplified.js';
 import { EXIT, type Context } from '../context.js';
 import { parseNameList } from '../options.js';
 import { parseOrder, resolveOutputs } from '../outputs.js';
@@ -20,6 +21,7 @@ export interface DiffOptions {
   json?: boolean;
   file?: string;
   color?: boolean;
+  plain?: boolean;
 }
 
 /** Beyond this order the printed derivatives of ordinary formulas become too long to be useful. */
@@ -94,12 +96,14 @@ export async function runDiff(ctx: Context, expr: string | undefined, opts: Diff
       printed.push({ node: set.nodes[i]![j]!, name, latexLabel: latexLabel(o.label, vars) });
     }),
   );
-  const text = printGraph(set.graph, printed, format === 'latex' ? 'latex' : 'text');
+  const printFormat = format === 'latex' ? 'latex' : 'text';
+  const d = opts.plain ? { text: printGraph(set.graph, printed, printFormat), notes: [] } : printDerivative(set.graph, printed, printFormat);
   if (format === 'json') {
-    const entries: [string, Json][] = [['derivative', text]];
+    const entries: [string, Json][] = [['derivative', d.text]];
     if (!single) entries.push(['names', printed.map((p) => p.name!)]);
+    if (d.notes.length) entries.push(['notes', d.notes]);
     ctx.print(stringify(obj(entries)) + '\n');
-  } else ctx.print(text + '\n');
+  } else ctx.print(withNotes(d, printFormat) + '\n');
   return EXIT.ok;
 }
 
@@ -113,6 +117,7 @@ export function registerDiff(program: Command, run: Runner): void {
     .option('--of <names>', 'the outputs: assigned names of the program (default: every bare expression)')
     .option('--format <format>', 'text (adiff\'s own language), latex, or json', 'text')
     .option('--json', 'the same as --format json')
+    .option('--plain', 'print the derivative graph as the rules build it, unsimplified (reads back to the very numbers of eval)')
     .addOption(fileOption())
     .addOption(colorOption())
     .addOption(noColorOption())
